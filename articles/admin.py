@@ -1,0 +1,159 @@
+"""
+Editors' screens. The admin is never script-converted: editors see and keep
+exactly what they typed.
+"""
+
+from django import forms
+from django.contrib import admin, messages
+from django.db.models import Count
+from django.http import JsonResponse
+from django.urls import path
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from .models import Article, Section, Tag
+
+
+@admin.register(Section)
+class SectionAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "parent", "position", "is_active", "article_count"]
+    list_editable = ["position", "is_active"]
+    list_filter = ["is_active", "parent"]
+    search_fields = ["name", "slug", "description"]
+    autocomplete_fields = ["parent"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("parent").annotate(
+            _article_count=Count("articles")
+        )
+
+    @admin.display(description=_("文章数"), ordering="_article_count")
+    def article_count(self, section):
+        return section._article_count
+
+
+@admin.register(Tag)
+class TagAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "article_count"]
+    search_fields = ["name", "slug"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(_article_count=Count("tagged_articles"))
+
+    @admin.display(description=_("文章数"), ordering="_article_count")
+    def article_count(self, tag):
+        return tag._article_count
+
+
+class ArticleForm(forms.ModelForm):
+    class Meta:
+        model = Article
+        fields = "__all__"
+        widgets = {
+            "summary": forms.Textarea(attrs={"rows": 3}),
+            "body": forms.Textarea(attrs={"rows": 24, "class": "vLargeTextField body-editor"}),
+            "reprint_note": forms.Textarea(attrs={"rows": 2}),
+        }
+
+
+@admin.register(Article)
+class ArticleAdmin(admin.ModelAdmin):
+    form = ArticleForm
+    list_display = [
+        "title",
+        "status_label",
+        "section",
+        "published_at",
+        "is_featured",
+        "author",
+        "view_count",
+    ]
+    list_display_links = ["title"]
+    list_filter = ["status", "is_featured", "section", "published_at"]
+    list_select_related = ["section"]
+    search_fields = ["title", "subtitle", "summary", "body", "author", "editor"]
+    date_hierarchy = "published_at"
+    autocomplete_fields = ["section"]
+    readonly_fields = ["created_at", "updated_at", "view_count", "detected_scripts"]
+    actions = ["publish", "unpublish", "feature", "unfeature"]
+    list_per_page = 50
+    save_on_top = True
+    fieldsets = [
+        (None, {"fields": ["title", "subtitle", "section", "tags", "summary", "body"]}),
+        (_("署名与来源"), {"fields": [("author", "editor"), ("source", "source_url"), "reprint_note"]}),
+        (_("封面"), {"fields": ["cover", "cover_caption"]}),
+        (_("发布"), {"fields": ["status", "published_at", "is_featured"]}),
+        (
+            _("书写文字与统计"),
+            {
+                "classes": ["collapse"],
+                "fields": ["script", "detected_scripts", "view_count", "created_at", "updated_at"],
+            },
+        ),
+    ]
+
+    class Media:
+        js = ["admin/js/tag-suggestions.js"]
+
+    @admin.display(description=_("状态"), ordering="status")
+    def status_label(self, article):
+        if article.is_scheduled:
+            return format_html(
+                '<span title="{}">{}</span>',
+                timezone.localtime(article.published_at).strftime("%Y-%m-%d %H:%M"),
+                _("定时发布"),
+            )
+        return article.get_status_display()
+
+    @admin.display(description=_("识别结果"))
+    def detected_scripts(self, article):
+        labels = {"zh-Hans": "简", "zh-Hant": "繁"}
+        names = {field.name: field.verbose_name for field in Article._meta.fields}
+        return ", ".join(
+            f"{names[field]}：{labels.get(script, script)}"
+            for field, script in article.field_scripts.items()
+            if getattr(article, field)
+        )
+
+    @admin.action(description=_("发布所选文章"))
+    def publish(self, request, queryset):
+        now = timezone.now()
+        queryset.filter(published_at__isnull=True).update(published_at=now)
+        count = queryset.update(status=Article.Status.PUBLISHED, updated_at=now)
+        self._report(request, count, "篇文章已发布。")
+
+    @admin.action(description=_("撤回为草稿"))
+    def unpublish(self, request, queryset):
+        count = queryset.update(status=Article.Status.DRAFT, updated_at=timezone.now())
+        self._report(request, count, "篇文章已撤回为草稿。")
+
+    @admin.action(description=_("设为头条"))
+    def feature(self, request, queryset):
+        self._report(request, queryset.update(is_featured=True), "篇文章已设为头条。")
+
+    @admin.action(description=_("取消头条"))
+    def unfeature(self, request, queryset):
+        self._report(request, queryset.update(is_featured=False), "篇文章已取消头条。")
+
+    def _report(self, request, count, text):
+        self.message_user(request, f"{count} {text}", messages.SUCCESS)
+
+    def get_urls(self):
+        return [
+            path(
+                "tag-suggestions/",
+                self.admin_site.admin_view(self.tag_suggestions),
+                name="articles_article_tag_suggestions",
+            ),
+            *super().get_urls(),
+        ]
+
+    def tag_suggestions(self, request):
+        """Existing tags that start with what the editor is typing, most used first."""
+        term = request.GET.get("q", "").strip()[:50]
+        tags = Tag.objects.annotate(uses=Count("tagged_articles")).order_by("-uses", "name")
+        if term:
+            tags = tags.filter(name__icontains=term)
+        return JsonResponse({"tags": [tag.name for tag in tags[:15]]})
+

@@ -1,0 +1,241 @@
+"""
+The content: sections (栏目), articles and their tags.
+
+Every text an editor types is stored as written, with the script it is written
+in (detected on save, overridable), so the script-variant middleware can show
+Traditional-written text to Traditional readers exactly as written.
+"""
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from taggit.managers import TaggableManager
+from taggit.models import TagBase, TaggedItemBase
+
+from newsportal.conversion import HANS, HANT, detect_script
+
+from .text import clean_text, sanitize_html
+
+# First path segments that are not sections: section slugs may not take them.
+RESERVED_SLUGS = {"tags", "search", "feed", "feeds", "sitemap", "static", "media", "admin"}
+
+
+class Script(models.TextChoices):
+    AUTO = "", _("自动识别")
+    HANS = HANS, _("简体")
+    HANT = HANT, _("繁體")
+
+
+class SectionQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(is_active=True)
+
+
+class Section(models.Model):
+    name = models.CharField(_("名称"), max_length=50)
+    slug = models.SlugField(
+        _("网址名"),
+        max_length=50,
+        unique=True,
+        allow_unicode=False,
+        help_text=_("英文字母、数字和连字符，用在网址中，例如 caijing。"),
+    )
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("上级栏目"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
+    position = models.PositiveSmallIntegerField(_("排序"), default=0)
+    description = models.TextField(_("简介"), blank=True)
+    is_active = models.BooleanField(
+        _("启用"), default=True, help_text=_("停用的栏目不在导航和首页出现，栏目页不可访问。")
+    )
+    script = models.CharField(_("书写文字"), max_length=8, editable=False, default=HANS)
+
+    objects = SectionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["position", "id"]
+        verbose_name = _("栏目")
+        verbose_name_plural = _("栏目")
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.name = clean_text(self.name)
+        self.description = clean_text(self.description)
+        self.script = detect_script(self.name + self.description)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("articles:section", kwargs={"slug": self.slug})
+
+    def clean(self):
+        if self.slug in RESERVED_SLUGS:
+            raise ValidationError({"slug": _("“%(slug)s”是保留网址，请换一个。") % {"slug": self.slug}})
+        ancestor = self.parent
+        seen = set()
+        while ancestor is not None and ancestor.pk not in seen:
+            if self.pk is not None and ancestor.pk == self.pk:
+                raise ValidationError({"parent": _("上级栏目不能是它自己或它的下级栏目。")})
+            seen.add(ancestor.pk)
+            ancestor = ancestor.parent
+
+
+class Tag(TagBase):
+    """A taggit tag that knows the script its name is written in."""
+
+    script = models.CharField(_("书写文字"), max_length=8, editable=False, default=HANS)
+
+    class Meta:
+        verbose_name = _("标签")
+        verbose_name_plural = _("标签")
+
+    def save(self, *args, **kwargs):
+        self.name = clean_text(self.name)
+        self.script = detect_script(self.name)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("articles:tag", kwargs={"slug": self.slug})
+
+
+class TaggedArticle(TaggedItemBase):
+    content_object = models.ForeignKey("Article", on_delete=models.CASCADE)
+    tag = models.ForeignKey(Tag, on_delete=models.CASCADE, related_name="tagged_articles")
+
+    class Meta:
+        verbose_name = _("文章标签")
+        verbose_name_plural = _("文章标签")
+        constraints = [
+            models.UniqueConstraint(fields=["content_object", "tag"], name="unique_article_tag")
+        ]
+
+
+class ArticleQuerySet(models.QuerySet):
+    def published(self):
+        """Public articles: published, and their time has come (no job needed for scheduling)."""
+        return self.filter(status=Article.Status.PUBLISHED, published_at__lte=timezone.now())
+
+    def for_listing(self):
+        return self.select_related("section").defer("body", "reprint_note")
+
+
+class Article(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("草稿")
+        REVIEW = "review", _("待审")
+        PUBLISHED = "published", _("已发布")
+        WITHDRAWN = "withdrawn", _("已撤稿")
+
+    # Fields whose source script is detected on save.
+    SCRIPTED_FIELDS = (
+        "title", "subtitle", "summary", "body", "reprint_note", "cover_caption",
+        "author", "editor", "source",
+    )  # fmt: skip
+
+    title = models.CharField(_("标题"), max_length=200)
+    subtitle = models.CharField(_("副标题"), max_length=200, blank=True)
+    summary = models.TextField(_("导语"), blank=True)
+    body = models.TextField(_("正文"), help_text=_("HTML。可用 lang 属性标明某段的书写文字。"))
+    section = models.ForeignKey(
+        Section, verbose_name=_("栏目"), on_delete=models.PROTECT, related_name="articles"
+    )
+    tags = TaggableManager(verbose_name=_("标签"), through=TaggedArticle, blank=True)
+    author = models.CharField(_("作者"), max_length=100, blank=True)
+    editor = models.CharField(_("责任编辑"), max_length=100, blank=True)
+    source = models.CharField(_("来源"), max_length=100, blank=True)
+    source_url = models.URLField(_("来源网址"), max_length=500, blank=True)
+    reprint_note = models.TextField(_("转载声明"), blank=True)
+    cover = models.ImageField(
+        _("封面图"),
+        upload_to="covers/%Y/%m/",
+        blank=True,
+        width_field="cover_width",
+        height_field="cover_height",
+    )
+    cover_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    cover_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    cover_caption = models.CharField(_("封面图说明"), max_length=200, blank=True)
+    status = models.CharField(
+        _("状态"), max_length=10, choices=Status.choices, default=Status.DRAFT, db_index=True
+    )
+    published_at = models.DateTimeField(
+        _("发布时间"),
+        null=True,
+        blank=True,
+        db_index=True,
+        help_text=_("留空则发布时取当前时间；填写将来的时间即为定时发布。"),
+    )
+    is_featured = models.BooleanField(_("头条"), default=False, db_index=True)
+    script = models.CharField(
+        _("书写文字"),
+        max_length=8,
+        choices=Script.choices,
+        blank=True,
+        default=Script.AUTO,
+        help_text=_("默认逐个字段自动识别；如识别有误，可指定整篇文章的书写文字。"),
+    )
+    field_scripts = models.JSONField(_("各字段书写文字"), default=dict, editable=False)
+    view_count = models.PositiveIntegerField(_("阅读数"), default=0, editable=False)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("修改时间"), auto_now=True)
+
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_at", "-id"]
+        verbose_name = _("文章")
+        verbose_name_plural = _("文章")
+        indexes = [models.Index(fields=["status", "published_at"], name="article_public_idx")]
+
+    def __str__(self):
+        return self.title
+
+    def save(self, *args, **kwargs):
+        for field in self.SCRIPTED_FIELDS:
+            setattr(self, field, clean_text(getattr(self, field)))
+        self.body = sanitize_html(self.body)
+        self.field_scripts = self.detect_scripts()
+        if self.status == self.Status.PUBLISHED and self.published_at is None:
+            self.published_at = timezone.now()
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("articles:article", kwargs={"section": self.section.slug, "pk": self.pk})
+
+    def detect_scripts(self):
+        """The script of each text field: the editor's choice, else what the text shows."""
+        if self.script:
+            return {field: self.script for field in self.SCRIPTED_FIELDS}
+        overall = detect_script(self.title + self.summary + self.body)
+        return {
+            field: detect_script(getattr(self, field), default=overall)
+            for field in self.SCRIPTED_FIELDS
+        }
+
+    def script_of(self, field):
+        return self.field_scripts.get(field) or HANS
+
+    @property
+    def is_public(self):
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.published_at is not None
+            and self.published_at <= timezone.now()
+        )
+
+    @property
+    def is_scheduled(self):
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.published_at is not None
+            and self.published_at > timezone.now()
+        )
+

@@ -1,0 +1,140 @@
+"""
+Script-variant middleware: which variant a request is for, and the page in it.
+
+The variant comes from the URL prefix alone (``/zh-hant/…``), so a page's bytes
+depend only on its path and any cache keyed by path is correct. Only unprefixed
+URLs consult the remembered choice and ``Accept-Language``; Django's
+``LocaleMiddleware`` then redirects them and marks the redirect with ``Vary``.
+"""
+
+from django.conf import settings
+from django.middleware.locale import LocaleMiddleware
+from django.utils import translation
+from django.utils.translation.trans_real import parse_accept_lang_header
+
+from .conversion import HANS, VARIANTS, convert_html
+
+
+def variant_codes():
+    return [code for code, _label in settings.LANGUAGES]
+
+
+def variant_from_path(path):
+    """The variant a path's first segment names, or None."""
+    first = path.lstrip("/").split("/", 1)[0]
+    return first if first in variant_codes() else None
+
+
+# Accept-Language tags (lower case) and the variant each one asks for; the first
+# entry that is enabled in settings.LANGUAGES wins.
+ACCEPT_LANGUAGE_VARIANTS = {
+    "zh-tw": ("zh-tw", "zh-hant"),
+    "zh-hk": ("zh-hk", "zh-hant"),
+    "zh-mo": ("zh-hk", "zh-hant"),
+    "zh-hant": ("zh-hant",),
+    "zh-hant-tw": ("zh-tw", "zh-hant"),
+    "zh-hant-hk": ("zh-hk", "zh-hant"),
+    "zh-hant-mo": ("zh-hk", "zh-hant"),
+}
+
+
+def variant_from_accept_language(header):
+    """
+    The variant a browser asks for. Any Chinese tag not naming a Traditional
+    region or script means Simplified; a non-Chinese first choice is skipped.
+    """
+    enabled = variant_codes()
+    try:
+        choices = parse_accept_lang_header(header[:1000])
+    except ValueError:
+        return None
+    for tag, _quality in choices:
+        tag = tag.lower()
+        if tag == "*" or not (tag == "zh" or tag.startswith("zh-")):
+            continue
+        candidates = ACCEPT_LANGUAGE_VARIANTS.get(tag)
+        if candidates is None and tag.startswith("zh-hant"):
+            candidates = ("zh-hant",)
+        for code in candidates or ("zh-hans",):
+            if code in enabled:
+                return code
+    return None
+
+
+def preferred_variant(request):
+    """The remembered choice, else Accept-Language, else the default variant."""
+    remembered = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+    if remembered in variant_codes():
+        return remembered
+    accepted = variant_from_accept_language(request.META.get("HTTP_ACCEPT_LANGUAGE", ""))
+    return accepted or settings.LANGUAGE_CODE
+
+
+class VariantMiddleware(LocaleMiddleware):
+    """
+    Django's LocaleMiddleware with our rules for picking a variant, and it
+    remembers the variant of every prefixed page a reader visits.
+
+    Django's own resolution would also honour regional tags by its fallback
+    table, but that maps zh-MO and zh-HK as Django sees fit, not as our readers
+    expect; so the choice is made here and Django does the redirecting.
+    """
+
+    def process_request(self, request):
+        variant = variant_from_path(request.path_info)
+        translation.activate(variant or preferred_variant(request))
+        request.LANGUAGE_CODE = translation.get_language()
+        request.variant = variant
+
+    def process_response(self, request, response):
+        response = super().process_response(request, response)
+        variant = getattr(request, "variant", None)
+        if (
+            variant
+            and response.status_code < 400
+            and request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME) != variant
+        ):
+            response.set_cookie(
+                settings.LANGUAGE_COOKIE_NAME,
+                variant,
+                max_age=settings.LANGUAGE_COOKIE_AGE,
+                path=settings.LANGUAGE_COOKIE_PATH,
+                samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+                secure=settings.LANGUAGE_COOKIE_SECURE,
+                httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+            )
+        return response
+
+
+class ConversionMiddleware:
+    """
+    Converts prefixed HTML pages to the reader's variant, like GZipMiddleware
+    rewrites a body: streaming, non-HTML and already-encoded responses pass
+    untouched, and Content-Length is fixed afterwards. The admin and every
+    other unprefixed URL is never converted.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        # Settings are read once; converters are built once per process.
+        self.enabled = set(variant_codes())
+        self.default_source = HANS
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        variant = getattr(request, "variant", None)
+        if variant not in self.enabled:
+            return response
+        if (
+            response.streaming
+            or response.has_header("Content-Encoding")
+            or not response.get("Content-Type", "").startswith("text/html")
+        ):
+            return response
+        charset = response.charset or "utf-8"
+        html = response.content.decode(charset, errors="replace")
+        response.content = convert_html(html, variant, self.default_source).encode(charset)
+        if response.has_header("Content-Length"):
+            response["Content-Length"] = str(len(response.content))
+        response["Content-Language"] = VARIANTS[variant].lang
+        return response
