@@ -1,0 +1,50 @@
+# newsportal — the two commands a newcomer needs are `make run` and `make test`.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+MANAGE := $(PY) manage.py
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+# Local development runs with DEBUG on unless the caller says otherwise.
+export DJANGO_DEBUG ?= 1
+
+.PHONY: run test venv lint format migrate demo bench clean
+
+$(BIN)/activate:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed: $(BIN)/activate pyproject.toml
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $@
+
+venv: $(VENV)/.installed  ## create .venv and install the project (only that)
+
+migrate: venv
+	$(MANAGE) migrate --noinput
+
+demo: migrate
+	$(MANAGE) loaddemo
+
+run: demo  ## install, migrate, load demo content, serve at http://$(HOST):$(PORT)/
+	$(MANAGE) runserver $(HOST):$(PORT)
+
+test: venv  ## the whole suite (DATABASE_URL picks SQLite or PostgreSQL)
+	$(MANAGE) makemigrations --check --dry-run
+	DJANGO_DEBUG=0 $(BIN)/pytest $(PYTEST_ARGS)
+
+lint: venv
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: venv
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+bench: venv
+	$(PY) -m bench
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

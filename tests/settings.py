@@ -1,0 +1,19 @@
+"""
+Test settings: production settings with a throwaway key and test hosts.
+
+The database is whatever DATABASE_URL names (SQLite by default, PostgreSQL in
+CI's second pass), so the same suite proves both.
+"""
+
+import os
+import tempfile
+
+os.environ.setdefault("DJANGO_SECRET_KEY", "tests-only-not-a-secret")
+os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "testserver,127.0.0.1,localhost")
+os.environ.setdefault("MEDIA_ROOT", tempfile.mkdtemp(prefix="newsportal-test-media-"))
+
+from newsportal.settings import *  # noqa: E402,F403
+
+# Hashed static names need collectstatic; tests render templates without it.
+STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"  # noqa: F405
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
