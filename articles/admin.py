@@ -5,6 +5,7 @@ exactly what they typed.
 
 from django import forms
 from django.contrib import admin, messages
+from django.db import models
 from django.db.models import Count
 from django.http import JsonResponse
 from django.urls import path
@@ -24,8 +25,13 @@ class SectionAdmin(admin.ModelAdmin):
     autocomplete_fields = ["parent"]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("parent").annotate(
-            _article_count=Count("articles")
+        # Explicit order: Meta.ordering is dropped from GROUP BY queries.
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("parent")
+            .annotate(_article_count=Count("articles"))
+            .order_by("position", "id")
         )
 
     @admin.display(description=_("文章数"), ordering="_article_count")
@@ -39,17 +45,35 @@ class TagAdmin(admin.ModelAdmin):
     search_fields = ["name", "slug"]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(_article_count=Count("tagged_articles"))
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(_article_count=Count("tagged_articles"))
+            .order_by("name")
+        )
 
     @admin.display(description=_("文章数"), ordering="_article_count")
     def article_count(self, tag):
         return tag._article_count
 
 
+# Editors paste addresses without a scheme; https is the right guess (and Django 6's default).
+URL_FIELD_OPTIONS = {models.URLField: {"assume_scheme": "https"}}
+
+
+def _formfield(db_field, **kwargs):
+    return db_field.formfield(**{**URL_FIELD_OPTIONS.get(type(db_field), {}), **kwargs})
+
+
 class ArticleForm(forms.ModelForm):
     class Meta:
         model = Article
-        fields = "__all__"
+        fields = [
+            "title", "subtitle", "section", "tags", "summary", "body", "author", "editor",
+            "source", "source_url", "reprint_note", "cover", "cover_caption", "status",
+            "published_at", "is_featured", "script",
+        ]  # fmt: skip
+        formfield_callback = _formfield
         widgets = {
             "summary": forms.Textarea(attrs={"rows": 3}),
             "body": forms.Textarea(attrs={"rows": 24, "class": "vLargeTextField body-editor"}),
@@ -60,6 +84,7 @@ class ArticleForm(forms.ModelForm):
 @admin.register(Article)
 class ArticleAdmin(admin.ModelAdmin):
     form = ArticleForm
+    formfield_overrides = URL_FIELD_OPTIONS
     list_display = [
         "title",
         "status_label",
@@ -81,7 +106,10 @@ class ArticleAdmin(admin.ModelAdmin):
     save_on_top = True
     fieldsets = [
         (None, {"fields": ["title", "subtitle", "section", "tags", "summary", "body"]}),
-        (_("署名与来源"), {"fields": [("author", "editor"), ("source", "source_url"), "reprint_note"]}),
+        (
+            _("署名与来源"),
+            {"fields": [("author", "editor"), ("source", "source_url"), "reprint_note"]},
+        ),
         (_("封面"), {"fields": ["cover", "cover_caption"]}),
         (_("发布"), {"fields": ["status", "published_at", "is_featured"]}),
         (
@@ -156,4 +184,3 @@ class ArticleAdmin(admin.ModelAdmin):
         if term:
             tags = tags.filter(name__icontains=term)
         return JsonResponse({"tags": [tag.name for tag in tags[:15]]})
-

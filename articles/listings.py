@@ -38,7 +38,10 @@ def section_blocks(tree, per_section):
     if not roots:
         return []
     root_of = Case(
-        *[When(section_id__in=tree.descendant_ids(root.pk), then=Value(root.pk)) for root in roots],
+        *[
+            When(section_id__in=tree.descendant_ids(root.pk), then=Value(root.pk))
+            for root in roots
+        ],
         output_field=BigIntegerField(),
     )
     rows = (
@@ -63,8 +66,10 @@ def section_blocks(tree, per_section):
 
 def hot(limit, section_ids=None):
     """点击排行: the most read articles of the last week."""
-    articles = Article.objects.published().for_listing().filter(
-        published_at__gte=timezone.now() - HOT_WINDOW
+    articles = (
+        Article.objects.published()
+        .for_listing()
+        .filter(published_at__gte=timezone.now() - HOT_WINDOW)
     )
     if section_ids is not None:
         articles = articles.filter(section_id__in=section_ids)

@@ -78,7 +78,9 @@ class Section(models.Model):
 
     def clean(self):
         if self.slug in RESERVED_SLUGS:
-            raise ValidationError({"slug": _("“%(slug)s”是保留网址，请换一个。") % {"slug": self.slug}})
+            raise ValidationError(
+                {"slug": _("“%(slug)s”是保留网址，请换一个。") % {"slug": self.slug}}
+            )
         ancestor = self.parent
         seen = set()
         while ancestor is not None and ancestor.pk not in seen:
@@ -238,4 +240,3 @@ class Article(models.Model):
             and self.published_at is not None
             and self.published_at > timezone.now()
         )
-

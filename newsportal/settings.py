@@ -37,11 +37,9 @@ if not SECRET_KEY:
             "DJANGO_SECRET_KEY must be set when DJANGO_DEBUG is off "
             "(every worker must share one key for sessions and CSRF)."
         )
-    SECRET_KEY = "django-insecure-local-development-only"  # noqa: S105 - DEBUG only
+    SECRET_KEY = "django-insecure-local-development-only"
 
-ALLOWED_HOSTS = env_list(
-    "DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]" if DEBUG else ""
-)
+ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [

@@ -12,8 +12,11 @@ os.environ.setdefault("DJANGO_SECRET_KEY", "tests-only-not-a-secret")
 os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "testserver,127.0.0.1,localhost")
 os.environ.setdefault("MEDIA_ROOT", tempfile.mkdtemp(prefix="newsportal-test-media-"))
 
-from newsportal.settings import *  # noqa: E402,F403
+from newsportal.settings import *  # noqa: F403
 
 # Hashed static names need collectstatic; tests render templates without it.
 STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"  # noqa: F405
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+# Serve static files from the finders, as runserver does, without collectstatic.
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True
