@@ -10,6 +10,7 @@ and the web, and a page must never run what they pasted.
 import re
 
 import nh3
+from taggit.utils import _parse_tags
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
@@ -51,3 +52,11 @@ def sanitize_html(value):
         link_rel="noopener noreferrer",
         strip_comments=True,
     )
+
+
+_TAG_SEPARATORS = str.maketrans({"，": ",", "、": ",", "；": ",", ";": ","})
+
+
+def parse_tags(value):
+    """Tag names from what an editor typed: Chinese commas and 、 separate tags too."""
+    return _parse_tags((value or "").translate(_TAG_SEPARATORS))

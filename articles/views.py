@@ -58,6 +58,7 @@ class SectionView(ArticleListMixin, ListView):
     def get_context_data(self, **kwargs):
         return super().get_context_data(
             section=self.section,
+            current_root=self.tree.root_of(self.section),
             ancestors=self.tree.ancestors(self.section),
             children=self.tree.children(self.section.pk),
             hot=listings.hot(limit=10, section_ids=self.tree.descendant_ids(self.section.pk)),
@@ -76,7 +77,7 @@ class TagView(ArticleListMixin, ListView):
         return super().get_queryset().filter(tags=self.tag)
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(tag=self.tag, **kwargs)
+        return super().get_context_data(tag=self.tag, hot=listings.hot(limit=10), **kwargs)
 
 
 class ArticleView(DetailView):
@@ -112,6 +113,7 @@ class ArticleView(DetailView):
         previous, following = (None, None) if self.preview else listings.neighbours(article)
         return super().get_context_data(
             preview=self.preview,
+            current_root=tree.root_of(article.section),
             ancestors=[*tree.ancestors(article.section), article.section],
             related=listings.related(article, limit=6),
             previous=previous,

@@ -162,6 +162,8 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
 TAGGIT_CASE_INSENSITIVE = True
+# Editors separate tags with Chinese commas and 、 as often as with ASCII commas.
+TAGGIT_TAGS_FROM_STRING = "articles.text.parse_tags"
 
 SITE_NAME = os.environ.get("NEWSPORTAL_SITE_NAME", "新闻门户")
 

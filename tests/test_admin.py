@@ -165,3 +165,11 @@ def test_section_list_shows_article_counts(editor_client, article):
     response = editor_client.get(reverse("admin:articles_section_changelist"))
     assertContains(response, "财经")
     assert Section.objects.count() == 1
+
+
+def test_tags_typed_with_chinese_commas_become_separate_tags(editor_client, section):
+    editor_client.post(
+        reverse("admin:articles_article_add"), _form(section, tags="新闻，经济、民生")
+    )
+    article = Article.objects.get(title="编辑新写的文章")
+    assert set(article.tags.names()) == {"新闻", "经济", "民生"}
