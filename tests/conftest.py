@@ -12,6 +12,13 @@ from articles.models import Article, Section
 _numbers = itertools.count(1)
 
 
+@pytest.fixture(autouse=True)
+def media_root(settings, tmp_path):
+    """Uploads go to a folder of the test's own, which pytest cleans up."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
 @pytest.fixture
 def make_section(db):
     def make(**overrides):

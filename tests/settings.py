@@ -10,7 +10,8 @@ import tempfile
 
 os.environ.setdefault("DJANGO_SECRET_KEY", "tests-only-not-a-secret")
 os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "testserver,127.0.0.1,localhost")
-os.environ.setdefault("MEDIA_ROOT", tempfile.mkdtemp(prefix="newsportal-test-media-"))
+# Each test gets its own MEDIA_ROOT (tests/conftest.py); this is only the fallback.
+os.environ.setdefault("MEDIA_ROOT", os.path.join(tempfile.gettempdir(), "newsportal-test-media"))
 
 from newsportal.settings import *  # noqa: F403
 

@@ -1,0 +1,199 @@
+"""
+Demo content for a fresh portal: sections, articles in both scripts, tags,
+drawn covers and an editor account, so ``make run`` opens on a living site.
+
+Loading only adds what is missing. Sections are found by slug, tags by name and
+articles by title (so a retitled demo article comes back beside the edited one
+on the next load); whatever is found is left exactly as it is, because an
+editor may have rewritten, rescheduled or unpublished it while trying the
+admin, and a re-run must not undo that. So publication times are set relative
+to the first load and are not refreshed later, and a cover is drawn only for an
+article being created (or when its demo file has gone missing from disk).
+"""
+
+import random
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import timedelta
+from pathlib import PurePosixPath
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Permission
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+
+from articles.models import Article, Section, Tag, TaggedArticle
+
+from . import content
+from .covers import draw_cover
+
+EDITOR_USERNAME = "editor"
+EDITOR_PASSWORD = "newsportal-demo"  # printed by loaddemo; a demo account, not a secret
+EDITOR_APPS = ("articles", "taggit")
+
+
+@dataclass
+class Report:
+    """What a load created and what it found already there, by kind."""
+
+    created: Counter = field(default_factory=Counter)
+    present: Counter = field(default_factory=Counter)
+    editor_created: bool = False
+
+
+def load(now=None):
+    """Add the missing demo content in one transaction; returns a ``Report``."""
+    now = now or timezone.now()
+    report = Report()
+    with transaction.atomic():
+        sections = _load_sections(report)
+        tags = _load_tags(report)
+        _load_articles(sections, tags, now, report)
+        report.editor_created = _ensure_editor()
+    return report
+
+
+def _load_sections(report):
+    by_slug = {s.slug: s for s in Section.objects.filter(slug__in=_slugs())}
+    for entry in content.SECTIONS:  # parents come before their children
+        if entry["slug"] in by_slug:
+            report.present["sections"] += 1
+            continue
+        section = Section(
+            slug=entry["slug"],
+            name=entry["name"],
+            description=entry["description"],
+            position=entry["position"],
+            parent=by_slug.get(entry.get("parent")),
+        )
+        section.full_clean()  # the reserved-slug and loop checks the admin would run
+        section.save()
+        by_slug[section.slug] = section
+        report.created["sections"] += 1
+    return by_slug
+
+
+def _slugs():
+    return [entry["slug"] for entry in content.SECTIONS]
+
+
+def _load_tags(report):
+    by_name = {t.name: t for t in Tag.objects.filter(name__in=content.TAGS)}
+    report.present["tags"] += len(by_name)
+    for name in content.TAGS:
+        if name not in by_name:
+            by_name[name] = Tag.objects.create(name=name)
+            report.created["tags"] += 1
+    return by_name
+
+
+def _load_articles(sections, tags, now, report):
+    titles = [entry["title"] for entry in content.ARTICLES]
+    existing = {a.title: a for a in Article.objects.filter(title__in=titles)}
+    links = []
+    for entry in content.ARTICLES:
+        article = existing.get(entry["title"])
+        if article is not None:
+            report.present["articles"] += 1
+            _count(report, "covers", _restore_cover(article, entry))
+            continue
+        article = _build_article(entry, sections[entry["section"]], now)
+        if entry.get("cover", True):
+            _count(report, "covers", _attach_cover(article, entry))
+        article.save()
+        links += [TaggedArticle(content_object=article, tag=tags[n]) for n in entry["tags"]]
+        report.created["articles"] += 1
+    TaggedArticle.objects.bulk_create(links)
+    report.created["tag links"] += len(links)
+
+
+def _count(report, kind, drawn):
+    """``drawn`` is True (created), False (found on disk) or None (nothing to count)."""
+    if drawn is not None:
+        (report.created if drawn else report.present)[kind] += 1
+
+
+def _build_article(entry, section, now):
+    status = entry.get("status", Article.Status.PUBLISHED)
+    hours = entry["hours"]
+    return Article(
+        section=section,
+        title=entry["title"],
+        subtitle=entry.get("subtitle", ""),
+        summary=entry["summary"],
+        body=entry["body"].strip(),
+        author=entry["author"],
+        editor=entry["editor"],
+        source=entry["source"],
+        source_url=entry.get("source_url", ""),
+        reprint_note=entry.get("reprint_note", ""),
+        cover_caption=entry.get("caption", ""),
+        status=status,
+        published_at=None if hours is None else now - timedelta(hours=hours),
+        is_featured=entry.get("featured", False),
+        view_count=_views(entry, status),
+    )
+
+
+def _views(entry, status):
+    """Plausible, stable read counts: older and featured articles have been read more."""
+    hours = entry["hours"]
+    if status != Article.Status.PUBLISHED or hours is None or hours < 0:
+        return 0
+    rng = random.Random(entry["key"])
+    reads = rng.randint(300, 2400) * (1 + min(hours, 72) / 24)
+    return int(reads * (2.5 if entry.get("featured") else 1))
+
+
+def _cover_name(entry):
+    return f"demo-{entry['key']}.jpg"
+
+
+def _attach_cover(article, entry):
+    """
+    Save the drawn cover under its stable name, or reuse that file when an
+    earlier load left it on disk (a reset database, kept media): the storage
+    would otherwise add a second copy under a suffixed name. True if drawn.
+    """
+    name = _cover_name(entry)
+    path = article.cover.field.generate_filename(article, name)
+    if article.cover.storage.exists(path):
+        article.cover = path  # the descriptor reads the dimensions back from the file
+        return False
+    # A nameless ContentFile would leave cover_width/height empty, and Django
+    # then opens the file every time the article is loaded, to measure it.
+    picture = ContentFile(draw_cover(entry["key"]), name=name)
+    article.cover.save(name, picture, save=False)
+    return True
+
+
+def _restore_cover(article, entry):
+    """
+    Redraw a demo cover whose file is gone (media wiped, database kept). True if
+    drawn, False if on disk, None if the article has no demo cover (an editor's).
+    """
+    name = article.cover.name
+    if not name or PurePosixPath(name).name != _cover_name(entry):
+        return None
+    storage = article.cover.storage
+    if storage.exists(name):
+        return False
+    storage.save(name, ContentFile(draw_cover(entry["key"])))
+    return True
+
+
+def _ensure_editor():
+    """
+    Create the demo editor: staff, not superuser, every permission on content
+    and tags, so the demo shows what an editor (not an administrator) sees.
+    An existing ``editor`` account is left alone, password included.
+    """
+    user_model = get_user_model()
+    if user_model._default_manager.filter(username=EDITOR_USERNAME).exists():
+        return False
+    user = user_model._default_manager.create_user(
+        EDITOR_USERNAME, password=EDITOR_PASSWORD, is_staff=True
+    )
+    user.user_permissions.set(Permission.objects.filter(content_type__app_label__in=EDITOR_APPS))
+    return True
