@@ -10,13 +10,16 @@ from its *source* script (the nearest ``lang`` attribute, refined clause by
 clause for mixed text) with the config the variant table names for that source.
 
 The page is tokenised once with a regular expression; text is gathered into
-runs (text split only by inline tags converts as one phrase, so ``<b>发</b>布会``
-reads like 发布会), and all runs of one source script go through OpenCC in a
-single call.
+runs (text split only by inline tags converts as one phrase, so ``头<b>发</b>``
+reads 頭<b>髮</b> like 头发, not 頭<b>發</b>), and all text for one OpenCC
+config goes through OpenCC in a single call.
 """
 
+import difflib
+import itertools
 import logging
 import re
+from collections import Counter
 from dataclasses import dataclass
 from functools import cache
 
@@ -69,17 +72,23 @@ def _script_classes():
     Characters only Simplified text uses, and characters only Traditional text uses.
 
     Derived once from OpenCC's own character tables, so detection agrees with
-    the converter: a character is Simplified-only when ``s2t`` changes it and
-    ``t2s`` leaves it alone, and the other way round.
+    the converter: a character is Simplified-only when ``t2s`` leaves it alone
+    and every Simplified-to-Traditional config changes it, and Traditional-only
+    when ``t2s`` changes it and ``s2t`` leaves it alone. ``s2t`` alone is not
+    enough: it also rewrites characters Taiwan and Hong Kong print every day
+    (峰 → 峯, 群 → 羣, 温 → 溫), and Traditional text using them must not be
+    taken for Simplified.
     """
     chars = [chr(c) for start, end in _CJK_RANGES for c in range(start, end + 1)]
     joined = "\n".join(chars)
     to_trad = converter("s2t").convert(joined).split("\n")
+    to_tw = converter("s2tw").convert(joined).split("\n")
+    to_hk = converter("s2hk").convert(joined).split("\n")
     to_simp = converter("t2s").convert(joined).split("\n")
     simplified = []
     traditional = []
-    for char, trad, simp in zip(chars, to_trad, to_simp, strict=True):
-        if trad != char and simp == char:
+    for char, trad, tw, hk, simp in zip(chars, to_trad, to_tw, to_hk, to_simp, strict=True):
+        if simp == char and char not in (trad, tw, hk):
             simplified.append(char)
         elif simp != char and trad == char:
             traditional.append(char)
@@ -111,7 +120,11 @@ def script_of_lang(value):
     if not (tag == "zh" or tag.startswith("zh-")):
         return None
     parts = tag.split("-")[1:]
-    if "hant" in parts or any(p in {"tw", "hk", "mo"} for p in parts):
+    # A script subtag says it outright (zh-Hans-HK is Simplified); a region implies one.
+    script = next((p for p in parts if len(p) == 4 and p.isalpha()), None)
+    if script is not None:
+        return {"hans": HANS, "hant": HANT}.get(script)  # zh-Latn (pinyin): no Chinese script
+    if any(p in {"tw", "hk", "mo"} for p in parts):
         return HANT
     return HANS
 
@@ -124,7 +137,10 @@ def _pieces(text, source):
     """
     Split ``text`` into (source, piece) by clause, so a Traditional clause inside
     Simplified-marked text (or the reverse) is converted from its own script.
-    The common case, text with no character of the other script, costs one search.
+    A clause holding both scripts goes by its majority (a tie keeps ``source``)
+    and its other characters stay as written: many of them (后, 里, 余, 据) are
+    ordinary Traditional characters too. The common case, text with no character
+    of the other script, costs one search.
     """
     simplified, traditional = _script_classes()
     other = traditional if source == HANS else simplified
@@ -147,29 +163,80 @@ def _pieces(text, source):
 
 def convert_text(text, source, variant_code):
     """Convert plain text written in ``source`` script for a reader of ``variant_code``."""
-    variant = VARIANTS[variant_code]
-    out = []
-    for piece_source, piece in _pieces(text, source):
-        config = variant.config_for(piece_source)
-        out.append(converter(config).convert(piece) if config else piece)
-    return "".join(out)
+    return _convert_all([(source, text)], VARIANTS[variant_code])[0]
+
+
+# OpenCC stops reading at a NUL (``s2tw("技术\x00说明") == "技術"``) and cannot take
+# lone surrogates (the undecodable bytes of a page): such characters never reach it.
+_OPAQUE = re.compile(r"([\x00\ud800-\udfff]+)")
+
+
+def _convert_all(jobs, variant):
+    """
+    Each (source, text) of ``jobs`` converted for ``variant``, with one OpenCC
+    call per config for the lot: a call costs far more than its characters.
+    """
+    batches = {}
+    plans = []
+    for source, text in jobs:
+        plan = []
+        for piece_source, piece in _pieces(text, source):
+            config = variant.config_for(piece_source)
+            if not config:
+                plan.append(piece)
+                continue
+            for number, chunk in enumerate(_OPAQUE.split(piece)):
+                if number % 2 or not chunk:
+                    plan.append(chunk)
+                else:
+                    batch = batches.setdefault(config, [])
+                    plan.append((config, len(batch)))
+                    batch.append(chunk)
+        plans.append(plan)
+    converted = {config: _convert_batch(config, texts) for config, texts in batches.items()}
+    return [
+        "".join(step if isinstance(step, str) else converted[step[0]][step[1]] for step in plan)
+        for plan in plans
+    ]
+
+
+def _convert_batch(config, texts):
+    sep = _separator(texts)
+    out = converter(config).convert(sep.join(texts)).split(sep)
+    if len(out) != len(texts):
+        logger.warning("OpenCC %s changed a batch separator; converting one by one", config)
+        out = [converter(config).convert(text) for text in texts]
+    return out
+
+
+def _separator(texts):
+    """A private-use character absent from every text: it splits a batch and breaks phrases."""
+    joined = "".join(texts)
+    for code in range(0xE000, 0xF8FF):
+        sep = chr(code)
+        if sep not in joined:
+            return sep
+    raise ValueError("no free private-use separator")  # needs 6 400 distinct PUA chars
 
 
 # --- HTML -------------------------------------------------------------------
 
+# Quantifiers are possessive and a tag is searched for only up to the page's last
+# ">": text full of stray "<" costs linear time, not cubic.
 _TOKEN = re.compile(
     r"""
-      <!--.*?(?:-->|\Z)                                   # comment
-    | <!\[CDATA\[.*?(?:\]\]>|\Z)
-    | <[!?][^>]*>                                         # doctype, processing instruction
-    | </?[A-Za-z][^\s/>]*(?:[^>"']|"[^"]*"|'[^']*')*>      # start or end tag
+      <!--(?:-?>|.*?-->)                                  # comment
+    | <!\[CDATA\[.*?\]\]>
+    | <!--|<!\[CDATA\[                                    # unterminated
+    | <[!?][^>]*+>                                        # doctype, processing instruction
+    | </?[A-Za-z][^\s/>]*+(?:=\s*+(?:"[^"]*+"|'[^']*+')|[^>])*+>   # start or end tag
     """,
     re.S | re.X,
 )
+# After the last ">", markup can only open, never close: the rest is inside it.
+_UNTERMINATED = re.compile(r"<[!?/A-Za-z]")
 _TAG_NAME = re.compile(r"</?([A-Za-z][^\s/>]*)")
-_ATTR = re.compile(
-    r"""([^\s"'>/=]+)(?:(\s*=\s*)(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+)))?""", re.S
-)
+_ATTR = re.compile(r"""([^\s"'>/=]+)(?:(\s*=\s*)(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+)))?""", re.S)
 
 # Their content is not HTML text: skipped whole, up to the matching end tag.
 _RAW_TEXT = {"script", "style", "textarea", "xmp", "iframe", "noembed", "noframes", "plaintext"}
@@ -225,13 +292,38 @@ class _Page:
         self.parts.append(text)
 
 
+class _Stack(list):
+    """Open elements, innermost last; knows which names are open, so a stray end tag is cheap."""
+
+    def __init__(self, root):
+        super().__init__([root])
+        self.open = Counter()
+
+    def push(self, frame):
+        self.append(frame)
+        self.open[frame.name] += 1
+
+    def close(self, name):
+        if not self.open[name]:
+            return
+        for depth in range(len(self) - 1, 0, -1):
+            if self[depth].name == name:
+                for frame in self[depth:]:
+                    self.open[frame.name] -= 1
+                del self[depth:]
+                return
+
+
 def _tokenize(html, default_source, variant_lang):
     page = _Page()
-    stack = [_Frame("", default_source, True, False)]
+    stack = _Stack(_Frame("", default_source, True, False))
     position = 0
     length = len(html)
+    limit = html.rfind(">") + 1  # no tag can end after the last ">"
     while position < length:
-        match = _TOKEN.search(html, position)
+        match = _TOKEN.search(html, position, limit)
+        if match is None:
+            match = _UNTERMINATED.search(html, max(position, limit))
         end = match.start() if match else length
         if end > position:
             frame = stack[-1]
@@ -243,15 +335,15 @@ def _tokenize(html, default_source, variant_lang):
             break
         token = match.group()
         position = match.end()
-        if token[1] not in "/!?" and token[0] == "<":
+        if match.re is _UNTERMINATED or token in ("<!--", "<![CDATA["):
+            page.literal(html[match.start() :])  # browsers drop it; we keep it as it is
+            break
+        if token[1] not in "/!?":
             position = _start_tag(html, token, position, stack, page, variant_lang)
-        elif token.startswith("</"):
+        elif token[1] == "/":
             name = _TAG_NAME.match(token).group(1).lower()
             page.literal(token, breaks_run=name not in _INLINE)
-            for depth in range(len(stack) - 1, 0, -1):
-                if stack[depth].name == name:
-                    del stack[depth:]
-                    break
+            stack.close(name)
         else:
             page.literal(token)
     return page
@@ -262,13 +354,19 @@ def _start_tag(html, token, position, stack, page, variant_lang):
     parent = stack[-1]
     source, translate = parent.source, parent.translate
     attrs = list(_ATTR.finditer(token, len(name) + 1, len(token) - 1))
-    values = {m.group(1).lower(): _attr_value(m) for m in attrs if m.group(2)}
+    values = {}
+    for match in attrs:
+        values.setdefault(match.group(1).lower(), _attr_value(match))  # the first one counts
     if "lang" in values:
         source = script_of_lang(values["lang"]) or source
-    if values.get("translate", "").strip().lower() == "no":
-        translate = False
-    elif "translate" in values:
-        translate = True
+    if "translate" in values:
+        value = values["translate"].strip().lower()
+        if value == "no":
+            translate = False
+        elif value in ("yes", ""):
+            translate = True
+    inline = name in _INLINE
+    verbatim = parent.verbatim or name in _VERBATIM
 
     convertible = set()
     if translate:
@@ -277,20 +375,28 @@ def _start_tag(html, token, position, stack, page, variant_lang):
             meta_name = (values.get("name") or values.get("property") or "").lower()
             if meta_name in _META_TEXT_NAMES:
                 convertible.add("content")
-    relabel = translate and "lang" in values and script_of_lang(values["lang"])
+    # After conversion the text is in the variant's script, and lang says so; text
+    # shown as written keeps its lang.
+    relabel = (
+        translate
+        and not verbatim
+        and name not in _RAW_TEXT
+        and script_of_lang(values.get("lang", "")) is not None
+    )
     if convertible or relabel:
-        _emit_tag_with_attrs(token, attrs, convertible, relabel, source, page, variant_lang)
+        _emit_tag_with_attrs(
+            token, attrs, convertible, relabel, source, page, variant_lang, inline
+        )
     else:
-        page.literal(token, breaks_run=name not in _INLINE)
+        page.literal(token, breaks_run=not inline)
 
     if name in _RAW_TEXT:
-        close = re.compile(r"</%s\s*>" % re.escape(name), re.I).search(html, position)
+        close = re.compile(rf"</{re.escape(name)}\s*>", re.I).search(html, position)
         end = close.start() if close else len(html)
         page.literal(html[position:end])
         return end
     if name not in _VOID and not token.endswith("/>"):
-        verbatim = parent.verbatim or name in _VERBATIM
-        stack.append(_Frame(name, source, translate, verbatim))
+        stack.push(_Frame(name, source, translate, verbatim))
     return position
 
 
@@ -301,12 +407,14 @@ def _attr_value(match):
     return ""
 
 
-def _emit_tag_with_attrs(token, attrs, convertible, relabel, source, page, variant_lang):
+def _emit_tag_with_attrs(token, attrs, convertible, relabel, source, page, variant_lang, inline):
     cursor = 0
+    done = set()
     for match in attrs:
         attr = match.group(1).lower()
-        if not match.group(2):
+        if not match.group(2) or attr in done:
             continue
+        done.add(attr)
         group = next(g for g in (3, 4, 5) if match.group(g) is not None)
         start, end = match.start(group), match.end(group)
         if attr == "lang" and relabel:
@@ -317,7 +425,7 @@ def _emit_tag_with_attrs(token, attrs, convertible, relabel, source, page, varia
             page.literal(token[cursor:start], breaks_run=False)
             page.attribute_text(token[start:end], source)
             cursor = end
-    page.literal(token[cursor:])
+    page.literal(token[cursor:], breaks_run=not inline)
 
 
 def convert_html(html, variant_code, default_source=HANS):
@@ -327,6 +435,7 @@ def convert_html(html, variant_code, default_source=HANS):
     Text written in the variant's own script stays as written; everything else
     is converted. ``lang`` attributes naming a Chinese script are rewritten to
     the variant's tag, since after conversion that is what the text is.
+    Malformed HTML never raises, and every character not converted is kept.
     """
     variant = VARIANTS[variant_code]
     page = _tokenize(html, default_source, variant.lang)
@@ -334,55 +443,48 @@ def convert_html(html, variant_code, default_source=HANS):
     return "".join(page.parts)
 
 
-def _separator(texts):
-    """A private-use character absent from every text: it splits a batch and breaks phrases."""
-    for code in range(0xE000, 0xF8FF):
-        sep = chr(code)
-        if not any(sep in text for text in texts):
-            return sep
-    raise ValueError("no free private-use separator")  # needs 6 400 distinct PUA chars
-
-
 def _convert_runs(page, variant):
     parts = page.parts
     runs = [(source, indices, "".join(parts[i] for i in indices)) for source, indices in page.runs]
-    # Split each run into pieces by script, and batch every piece by OpenCC config.
-    batches = {}
-    run_pieces = []
-    for source, _indices, text in runs:
-        pieces = []
-        for piece_source, piece in _pieces(text, source):
-            config = variant.config_for(piece_source)
-            if config:
-                batch = batches.setdefault(config, [])
-                pieces.append((config, len(batch)))
-                batch.append(piece)
-            else:
-                pieces.append((None, piece))
-        run_pieces.append(pieces)
-
-    converted = {}
-    for config, texts in batches.items():
-        sep = _separator(texts)
-        out = converter(config).convert(sep.join(texts)).split(sep)
-        if len(out) != len(texts):
-            logger.warning("OpenCC %s changed a batch separator; converting one by one", config)
-            out = [converter(config).convert(text) for text in texts]
-        converted[config] = out
-
-    for (source, indices, text), pieces in zip(runs, run_pieces, strict=True):
-        result = "".join(converted[c][i] if c else i for c, i in pieces)
+    converted = _convert_all([(source, text) for source, _indices, text in runs], variant)
+    # A run split by inline tags converts as one phrase (头<b>发</b> → 頭<b>髮</b>, not
+    # 頭<b>發</b>); to put the tags back, see where its parts meet when converted alone.
+    split = [
+        (source, indices)
+        for (source, indices, text), result in zip(runs, converted, strict=True)
+        if len(indices) > 1 and result != text
+    ]
+    alone = iter(_convert_all([(s, parts[i]) for s, indices in split for i in indices], variant))
+    for (_source, indices, text), result in zip(runs, converted, strict=True):
         if len(indices) == 1:
             parts[indices[0]] = result
-        elif len(result) == len(text):
-            # Same length: cut the converted run back at the inline tags.
-            offset = 0
-            for index in indices:
-                size = len(parts[index])
-                parts[index] = result[offset : offset + size]
-                offset += size
-        else:
-            # A phrase changed length across an inline tag (内<b>存</b> → 記憶體):
-            # there is no faithful cut, so each piece converts on its own.
-            for index in indices:
-                parts[index] = convert_text(parts[index], source, variant.code)
+        elif result != text:
+            pieces = _cut(result, [next(alone) for _ in indices])
+            for index, piece in zip(indices, pieces, strict=True):
+                parts[index] = piece
+
+
+def _cut(whole, alone):
+    """
+    ``whole``, a run converted as one phrase, cut where its ``alone``-converted
+    parts meet. Where a phrase across a tag changed length (内<b>存</b> →
+    記憶體 in s2twp) no cut is faithful: the tag falls proportionally within
+    the phrase, so the page still reads exactly as OpenCC converts the whole.
+    """
+    together = "".join(alone)
+    if together == whole:
+        return alone
+    blocks = difflib.SequenceMatcher(None, together, whole, autojunk=False).get_opcodes()
+    bounds = [0]
+    offset = 0
+    for part in alone[:-1]:
+        offset += len(part)
+        cut = len(whole)
+        for tag, i1, i2, j1, j2 in blocks:
+            if i1 <= offset < i2:
+                step = offset - i1
+                cut = j1 + (step if tag == "equal" else round(step * (j2 - j1) / (i2 - i1)))
+                break
+        bounds.append(max(bounds[-1], cut))
+    bounds.append(len(whole))
+    return [whole[start:end] for start, end in itertools.pairwise(bounds)]

@@ -12,7 +12,7 @@ from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
 from django.utils.translation.trans_real import parse_accept_lang_header
 
-from .conversion import HANS, VARIANTS, convert_html
+from .conversion import HANS, VARIANTS, convert_html, converter, script_counts
 
 
 def variant_codes():
@@ -48,10 +48,10 @@ def variant_from_accept_language(header):
         choices = parse_accept_lang_header(header[:1000])
     except ValueError:
         return None
-    for tag, _quality in choices:
+    for tag, quality in choices:
         tag = tag.lower()
-        if tag == "*" or not (tag == "zh" or tag.startswith("zh-")):
-            continue
+        if quality <= 0 or tag == "*" or not (tag == "zh" or tag.startswith("zh-")):
+            continue  # q=0 means "not this one"
         candidates = ACCEPT_LANGUAGE_VARIANTS.get(tag)
         if candidates is None and tag.startswith("zh-hant"):
             candidates = ("zh-hant",)
@@ -116,24 +116,34 @@ class ConversionMiddleware:
 
     def __init__(self, get_response):
         self.get_response = get_response
-        # Settings are read once; converters are built once per process.
+        # Settings are read once; converters and script tables are built once per
+        # process, here rather than on some reader's first page.
         self.enabled = set(variant_codes())
         self.default_source = HANS
+        for code in self.enabled:
+            for config in (VARIANTS[code].from_hans, VARIANTS[code].from_hant):
+                if config:
+                    converter(config)
+        script_counts("")
 
     def __call__(self, request):
         response = self.get_response(request)
         variant = getattr(request, "variant", None)
         if variant not in self.enabled:
             return response
+        content_type = response.get("Content-Type", "").split(";")[0].strip().lower()
         if (
             response.streaming
             or response.has_header("Content-Encoding")
-            or not response.get("Content-Type", "").startswith("text/html")
+            or content_type != "text/html"
         ):
             return response
+        # Undecodable bytes ride through as lone surrogates (the converter leaves
+        # them alone) and come back out as the same bytes.
         charset = response.charset or "utf-8"
-        html = response.content.decode(charset, errors="replace")
-        response.content = convert_html(html, variant, self.default_source).encode(charset)
+        html = response.content.decode(charset, errors="surrogateescape")
+        html = convert_html(html, variant, self.default_source)
+        response.content = html.encode(charset, errors="surrogateescape")
         if response.has_header("Content-Length"):
             response["Content-Length"] = str(len(response.content))
         response["Content-Language"] = VARIANTS[variant].lang
