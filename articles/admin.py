@@ -3,17 +3,23 @@ Editors' screens. The admin is never script-converted: editors see and keep
 exactly what they typed.
 """
 
+import taggit.models
 from django import forms
 from django.contrib import admin, messages
 from django.db import models
 from django.db.models import Count
 from django.http import JsonResponse
-from django.urls import path
+from django.urls import path, reverse_lazy
 from django.utils import timezone
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
+from taggit.forms import TagWidget
 
-from .models import Article, Section, Tag
+from .glossary_impact import affected_articles
+from .models import Article, ConversionRule, Section, Tag
+
+# Our Tag model replaces taggit's; its admin would list an empty, confusing second tag table.
+admin.site.unregister(taggit.models.Tag)
 
 
 @admin.register(Section)
@@ -78,6 +84,12 @@ class ArticleForm(forms.ModelForm):
             "summary": forms.Textarea(attrs={"rows": 3}),
             "body": forms.Textarea(attrs={"rows": 24, "class": "vLargeTextField body-editor"}),
             "reprint_note": forms.Textarea(attrs={"rows": 2}),
+            "tags": TagWidget(
+                attrs={
+                    "class": "vTextField",
+                    "data-suggest-url": reverse_lazy("admin:articles_article_tag_suggestions"),
+                }
+            ),
         }
 
 
@@ -178,9 +190,85 @@ class ArticleAdmin(admin.ModelAdmin):
         ]
 
     def tag_suggestions(self, request):
-        """Existing tags that start with what the editor is typing, most used first."""
+        """Existing tags containing what the editor is typing, most used first."""
         term = request.GET.get("q", "").strip()[:50]
         tags = Tag.objects.annotate(uses=Count("tagged_articles")).order_by("-uses", "name")
         if term:
             tags = tags.filter(name__icontains=term)
         return JsonResponse({"tags": [tag.name for tag in tags[:15]]})
+
+
+IMPACT_MESSAGE = _(
+    "这个词条会改变 %(count)s 篇已发布文章。"
+    "请核对每处用法，确认后勾选下方的“我已核对受影响的文章”再保存："
+)
+
+
+class ConversionRuleForm(forms.ModelForm):
+    confirm_impact = forms.BooleanField(
+        label=_("我已核对受影响的文章"),
+        required=False,
+        help_text=_("站点词条会改变所有已发布文章中的这个词，请先核对上面列出的文章。"),
+    )
+
+    class Meta:
+        model = ConversionRule
+        fields = ["phrase", "zh_hans", "zh_hant", "zh_tw", "zh_hk", "article", "note"]
+
+    def clean(self):
+        cleaned = super().clean()
+        phrase = (cleaned.get("phrase") or "").strip()
+        article = cleaned.get("article")
+        if not phrase or article is not None:
+            return cleaned
+        unchanged = (
+            self.instance.pk
+            and self.instance.phrase == phrase
+            and self.instance.forms
+            == {code: cleaned.get(name, "") for code, name in ConversionRule.FORM_FIELDS.items()}
+        )
+        if unchanged:
+            return cleaned
+        total, occurrences = affected_articles(phrase)
+        if total and not cleaned.get("confirm_impact"):
+            listing = format_html_join(
+                "",
+                "<li>《{}》：…{}<mark>{}</mark>{}…</li>",
+                ((o.article.title, o.before, o.phrase, o.after) for o in occurrences),
+            )
+            raise forms.ValidationError(
+                format_html(
+                    "{}<ul>{}</ul>",
+                    IMPACT_MESSAGE % {"count": total},
+                    listing,
+                ),
+                code="impact",
+            )
+        return cleaned
+
+
+@admin.register(ConversionRule)
+class ConversionRuleAdmin(admin.ModelAdmin):
+    form = ConversionRuleForm
+    list_display = [
+        "phrase",
+        "zh_hans",
+        "zh_hant",
+        "zh_tw",
+        "zh_hk",
+        "article",
+        "note",
+        "updated_at",
+    ]
+    list_filter = [("article", admin.EmptyFieldListFilter)]
+    search_fields = ["phrase", "zh_hans", "zh_hant", "zh_tw", "zh_hk", "note"]
+    autocomplete_fields = ["article"]
+    list_select_related = ["article"]
+    fieldsets = [
+        (None, {"fields": ["phrase", "article", "note"]}),
+        (
+            _("各文字版本的写法（留空表示保持原文不转换）"),
+            {"fields": [("zh_hans", "zh_hant"), ("zh_tw", "zh_hk")]},
+        ),
+        (None, {"fields": ["confirm_impact"]}),
+    ]

@@ -173,3 +173,9 @@ def test_tags_typed_with_chinese_commas_become_separate_tags(editor_client, sect
     )
     article = Article.objects.get(title="编辑新写的文章")
     assert set(article.tags.names()) == {"新闻", "经济", "民生"}
+
+
+def test_admin_index_lists_one_tag_table(editor_client):
+    response = editor_client.get(reverse("admin:index"))
+    assertContains(response, "/admin/articles/tag/")
+    assertNotContains(response, "/admin/taggit/")
