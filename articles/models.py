@@ -240,3 +240,71 @@ class Article(models.Model):
             and self.published_at is not None
             and self.published_at > timezone.now()
         )
+
+
+class ConversionRuleQuerySet(models.QuerySet):
+    def version(self):
+        """Changes whenever a rule is added, edited or deleted: cheap enough for every page."""
+        summary = self.aggregate(count=models.Count("id"), latest=models.Max("updated_at"))
+        return summary["count"], summary["latest"]
+
+
+class ConversionRule(models.Model):
+    """
+    A phrase the script converter must show in a fixed form: a protected name
+    (every form blank, so it stays as written) or a fix for an OpenCC choice that
+    is wrong in news text (发布 → 釋出 in Taiwan phrasing).
+    """
+
+    phrase = models.CharField(
+        _("词语"), max_length=100, help_text=_("按原文书写，简体或繁體均可。")
+    )
+    zh_hans = models.CharField(_("简体写法"), max_length=100, blank=True)
+    zh_hant = models.CharField(_("繁體写法"), max_length=100, blank=True)
+    zh_tw = models.CharField(_("臺灣写法"), max_length=100, blank=True)
+    zh_hk = models.CharField(_("香港写法"), max_length=100, blank=True)
+    article = models.ForeignKey(
+        Article,
+        verbose_name=_("仅用于文章"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="conversion_rules",
+        help_text=_("留空则全站适用。"),
+    )
+    note = models.CharField(_("说明"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("修改时间"), auto_now=True)
+
+    objects = ConversionRuleQuerySet.as_manager()
+
+    FORM_FIELDS = {"zh-hans": "zh_hans", "zh-hant": "zh_hant", "zh-tw": "zh_tw", "zh-hk": "zh_hk"}
+
+    class Meta:
+        ordering = ["phrase", "id"]
+        verbose_name = _("转换词条")
+        verbose_name_plural = _("转换词表")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["phrase"],
+                condition=models.Q(article__isnull=True),
+                name="unique_site_rule_phrase",
+            ),
+            models.UniqueConstraint(
+                fields=["phrase", "article"],
+                condition=models.Q(article__isnull=False),
+                name="unique_article_rule_phrase",
+            ),
+        ]
+
+    def __str__(self):
+        return self.phrase
+
+    def save(self, *args, **kwargs):
+        for name in ("phrase", *self.FORM_FIELDS.values(), "note"):
+            setattr(self, name, clean_text(getattr(self, name)).strip())
+        super().save(*args, **kwargs)
+
+    @property
+    def forms(self):
+        return {code: getattr(self, name) for code, name in self.FORM_FIELDS.items()}
