@@ -43,6 +43,11 @@ class Variant:
     def config_for(self, source):
         return self.from_hant if source == HANT else self.from_hans
 
+    @property
+    def script(self):
+        """The script this variant's readers read (and its interface catalogue is written in)."""
+        return HANS if self.from_hans is None else HANT
+
 
 VARIANTS = {
     variant.code: variant

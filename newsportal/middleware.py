@@ -12,7 +12,7 @@ from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
 from django.utils.translation.trans_real import parse_accept_lang_header
 
-from .conversion import HANS, VARIANTS, convert_html, converter, script_counts
+from .conversion import VARIANTS, convert_html, converter, script_counts
 
 
 def variant_codes():
@@ -119,7 +119,6 @@ class ConversionMiddleware:
         # Settings are read once; converters and script tables are built once per
         # process, here rather than on some reader's first page.
         self.enabled = set(variant_codes())
-        self.default_source = HANS
         for code in self.enabled:
             for config in (VARIANTS[code].from_hans, VARIANTS[code].from_hant):
                 if config:
@@ -142,7 +141,8 @@ class ConversionMiddleware:
         # them alone) and come back out as the same bytes.
         charset = response.charset or "utf-8"
         html = response.content.decode(charset, errors="surrogateescape")
-        html = convert_html(html, variant, self.default_source)
+        # The interface strings were translated into the variant's own script.
+        html = convert_html(html, variant, VARIANTS[variant].script)
         response.content = html.encode(charset, errors="surrogateescape")
         if response.has_header("Content-Length"):
             response["Content-Length"] = str(len(response.content))
