@@ -19,17 +19,18 @@ import difflib
 import itertools
 import logging
 import re
-from collections import Counter
 from dataclasses import dataclass
 from functools import cache
 
 import opencc
 
+from . import glossary
+from .tokenizer import HANS, HANT, script_of_lang, tokenize
+
 logger = logging.getLogger(__name__)
 
-HANS = "zh-Hans"
-HANT = "zh-Hant"
 SOURCE_SCRIPTS = (HANS, HANT)
+__all__ = ["HANS", "HANT", "VARIANTS", "convert_html", "convert_text", "script_of_lang"]
 
 
 @dataclass(frozen=True)
@@ -119,21 +120,6 @@ def detect_script(text, default=HANS):
     return default
 
 
-def script_of_lang(value):
-    """The source script a ``lang`` attribute names, or None if it names no Chinese script."""
-    tag = value.strip().lower().replace("_", "-")
-    if not (tag == "zh" or tag.startswith("zh-")):
-        return None
-    parts = tag.split("-")[1:]
-    # A script subtag says it outright (zh-Hans-HK is Simplified); a region implies one.
-    script = next((p for p in parts if len(p) == 4 and p.isalpha()), None)
-    if script is not None:
-        return {"hans": HANS, "hant": HANT}.get(script)  # zh-Latn (pinyin): no Chinese script
-    if any(p in {"tw", "hk", "mo"} for p in parts):
-        return HANT
-    return HANS
-
-
 # Clauses: the unit at which mixed text is re-detected.
 _CLAUSE = re.compile(r"[^\s，。！？；：、,.!?;:（）()「」『』“”‘’\"《》【】]+")
 
@@ -166,9 +152,12 @@ def _pieces(text, source):
     return pieces
 
 
-def convert_text(text, source, variant_code):
-    """Convert plain text written in ``source`` script for a reader of ``variant_code``."""
-    return _convert_all([(source, text)], VARIANTS[variant_code])[0]
+def convert_text(text, source, variant_code, rules=glossary.EMPTY, scope=glossary.SITE):
+    """
+    Plain ``text`` written in ``source`` script as a reader of ``variant_code``
+    sees it, with the glossary ``rules`` of the site (and of article ``scope``).
+    """
+    return _convert_all([(source, scope, text)], VARIANTS[variant_code], rules)[0]
 
 
 # OpenCC stops reading at a NUL (``s2tw("技术\x00说明") == "技術"``) and cannot take
@@ -176,16 +165,20 @@ def convert_text(text, source, variant_code):
 _OPAQUE = re.compile(r"([\x00\ud800-\udfff]+)")
 
 
-def _convert_all(jobs, variant):
+def _convert_all(jobs, variant, rules):
     """
-    Each (source, text) of ``jobs`` converted for ``variant``, with one OpenCC
-    call per config for the lot: a call costs far more than its characters.
+    Each (source, scope, text) of ``jobs`` converted for ``variant``: the
+    glossary ``rules`` fix their phrases first, and the rest goes to OpenCC in
+    one call per config for the lot, since a call costs far more than its characters.
     """
     batches = {}
     plans = []
-    for source, text in jobs:
+    for source, scope, text in jobs:
         plan = []
-        for piece_source, piece in _pieces(text, source):
+        for piece_source, piece in _glossary_pieces(rules, text, source, scope, variant):
+            if piece_source is None:  # a glossary form, final
+                plan.append(piece)
+                continue
             config = variant.config_for(piece_source)
             if not config:
                 plan.append(piece)
@@ -203,6 +196,15 @@ def _convert_all(jobs, variant):
         "".join(step if isinstance(step, str) else converted[step[0]][step[1]] for step in plan)
         for plan in plans
     ]
+
+
+def _glossary_pieces(rules, text, source, scope, variant):
+    """(source, piece) for OpenCC, with (None, form) for each glossary phrase."""
+    for rule, piece in rules.split(text, scope) if rules else [(None, text)]:
+        if rule is not None:
+            yield None, rule.form_for(variant.code)
+        else:
+            yield from _pieces(piece, source)
 
 
 def _convert_batch(config, texts):
@@ -224,216 +226,7 @@ def _separator(texts):
     raise ValueError("no free private-use separator")  # needs 6 400 distinct PUA chars
 
 
-# --- HTML -------------------------------------------------------------------
-
-# Quantifiers are possessive and a tag is searched for only up to the page's last
-# ">": text full of stray "<" costs linear time, not cubic.
-_TOKEN = re.compile(
-    r"""
-      <!--(?:-?>|.*?-->)                                  # comment
-    | <!\[CDATA\[.*?\]\]>
-    | <!--|<!\[CDATA\[                                    # unterminated
-    | <[!?][^>]*+>                                        # doctype, processing instruction
-    | </?[A-Za-z][^\s/>]*+(?:=\s*+(?:"[^"]*+"|'[^']*+')|[^>])*+>   # start or end tag
-    """,
-    re.S | re.X,
-)
-# After the last ">", markup can only open, never close: the rest is inside it.
-_UNTERMINATED = re.compile(r"<[!?/A-Za-z]")
-_TAG_NAME = re.compile(r"</?([A-Za-z][^\s/>]*)")
-_ATTR = re.compile(r"""([^\s"'>/=]+)(?:(\s*=\s*)(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+)))?""", re.S)
-
-# Their content is not HTML text: skipped whole, up to the matching end tag.
-_RAW_TEXT = {"script", "style", "textarea", "xmp", "iframe", "noembed", "noframes", "plaintext"}
-# Text inside these is shown as written (code samples, keyboard input).
-_VERBATIM = {"pre", "code", "kbd", "samp", "var"}
-# Inline elements do not break a phrase: <b>发</b>布会 converts as 发布会.
-_INLINE = {
-    "a", "abbr", "b", "bdi", "bdo", "cite", "data", "dfn", "em", "font", "i", "ins", "del",
-    "mark", "q", "s", "small", "span", "strong", "sub", "sup", "time", "u",
-}  # fmt: skip
-_VOID = {
-    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param",
-    "source", "track", "wbr",
-}  # fmt: skip
-_TEXT_ATTRS = {"title", "alt", "placeholder", "aria-label", "aria-description"}
-_META_TEXT_NAMES = {
-    "description", "keywords", "og:title", "og:description", "og:site_name",
-    "twitter:title", "twitter:description",
-}  # fmt: skip
-
-
-@dataclass
-class _Frame:
-    name: str
-    source: str
-    translate: bool
-    verbatim: bool
-
-
-class _Page:
-    """The pieces of one page: literal HTML, and text to convert, in order."""
-
-    def __init__(self):
-        self.parts = []
-        self.runs = []  # each: (source, [indices into parts])
-        self._run = None
-
-    def literal(self, text, breaks_run=True):
-        if breaks_run:
-            self._run = None
-        self.parts.append(text)
-
-    def text(self, text, source):
-        if self._run is None or self._run[0] != source:
-            self._run = (source, [])
-            self.runs.append(self._run)
-        self._run[1].append(len(self.parts))
-        self.parts.append(text)
-
-    def attribute_text(self, text, source):
-        """An attribute value is its own run: it never joins the text around it."""
-        self.runs.append((source, [len(self.parts)]))
-        self.parts.append(text)
-
-
-class _Stack(list):
-    """Open elements, innermost last; knows which names are open, so a stray end tag is cheap."""
-
-    def __init__(self, root):
-        super().__init__([root])
-        self.open = Counter()
-
-    def push(self, frame):
-        self.append(frame)
-        self.open[frame.name] += 1
-
-    def close(self, name):
-        if not self.open[name]:
-            return
-        for depth in range(len(self) - 1, 0, -1):
-            if self[depth].name == name:
-                for frame in self[depth:]:
-                    self.open[frame.name] -= 1
-                del self[depth:]
-                return
-
-
-def _tokenize(html, default_source, variant_lang):
-    page = _Page()
-    stack = _Stack(_Frame("", default_source, True, False))
-    position = 0
-    length = len(html)
-    limit = html.rfind(">") + 1  # no tag can end after the last ">"
-    while position < length:
-        match = _TOKEN.search(html, position, limit)
-        if match is None:
-            match = _UNTERMINATED.search(html, max(position, limit))
-        end = match.start() if match else length
-        if end > position:
-            frame = stack[-1]
-            if frame.translate and not frame.verbatim:
-                page.text(html[position:end], frame.source)
-            else:
-                page.literal(html[position:end])
-        if not match:
-            break
-        token = match.group()
-        position = match.end()
-        if match.re is _UNTERMINATED or token in ("<!--", "<![CDATA["):
-            page.literal(html[match.start() :])  # browsers drop it; we keep it as it is
-            break
-        if token[1] not in "/!?":
-            position = _start_tag(html, token, position, stack, page, variant_lang)
-        elif token[1] == "/":
-            name = _TAG_NAME.match(token).group(1).lower()
-            page.literal(token, breaks_run=name not in _INLINE)
-            stack.close(name)
-        else:
-            page.literal(token)
-    return page
-
-
-def _start_tag(html, token, position, stack, page, variant_lang):
-    name = _TAG_NAME.match(token).group(1).lower()
-    parent = stack[-1]
-    source, translate = parent.source, parent.translate
-    attrs = list(_ATTR.finditer(token, len(name) + 1, len(token) - 1))
-    values = {}
-    for match in attrs:
-        values.setdefault(match.group(1).lower(), _attr_value(match))  # the first one counts
-    if "lang" in values:
-        source = script_of_lang(values["lang"]) or source
-    if "translate" in values:
-        value = values["translate"].strip().lower()
-        if value == "no":
-            translate = False
-        elif value in ("yes", ""):
-            translate = True
-    inline = name in _INLINE
-    verbatim = parent.verbatim or name in _VERBATIM
-
-    convertible = set()
-    if translate:
-        convertible = _TEXT_ATTRS & values.keys()
-        if name == "meta" and "content" in values:
-            meta_name = (values.get("name") or values.get("property") or "").lower()
-            if meta_name in _META_TEXT_NAMES:
-                convertible.add("content")
-    # After conversion the text is in the variant's script, and lang says so; text
-    # shown as written keeps its lang.
-    relabel = (
-        translate
-        and not verbatim
-        and name not in _RAW_TEXT
-        and script_of_lang(values.get("lang", "")) is not None
-    )
-    if convertible or relabel:
-        _emit_tag_with_attrs(
-            token, attrs, convertible, relabel, source, page, variant_lang, inline
-        )
-    else:
-        page.literal(token, breaks_run=not inline)
-
-    if name in _RAW_TEXT:
-        close = re.compile(rf"</{re.escape(name)}\s*>", re.I).search(html, position)
-        end = close.start() if close else len(html)
-        page.literal(html[position:end])
-        return end
-    if name not in _VOID and not token.endswith("/>"):
-        stack.push(_Frame(name, source, translate, verbatim))
-    return position
-
-
-def _attr_value(match):
-    for group in (3, 4, 5):
-        if match.group(group) is not None:
-            return match.group(group)
-    return ""
-
-
-def _emit_tag_with_attrs(token, attrs, convertible, relabel, source, page, variant_lang, inline):
-    cursor = 0
-    done = set()
-    for match in attrs:
-        attr = match.group(1).lower()
-        if not match.group(2) or attr in done:
-            continue
-        done.add(attr)
-        group = next(g for g in (3, 4, 5) if match.group(g) is not None)
-        start, end = match.start(group), match.end(group)
-        if attr == "lang" and relabel:
-            page.literal(token[cursor:start], breaks_run=False)
-            page.literal(variant_lang, breaks_run=False)
-            cursor = end
-        elif attr in convertible:
-            page.literal(token[cursor:start], breaks_run=False)
-            page.attribute_text(token[start:end], source)
-            cursor = end
-    page.literal(token[cursor:], breaks_run=not inline)
-
-
-def convert_html(html, variant_code, default_source=HANS):
+def convert_html(html, variant_code, default_source=HANS, rules=glossary.EMPTY):
     """
     The page ``html`` as a reader of ``variant_code`` should see it.
 
@@ -443,24 +236,33 @@ def convert_html(html, variant_code, default_source=HANS):
     Malformed HTML never raises, and every character not converted is kept.
     """
     variant = VARIANTS[variant_code]
-    page = _tokenize(html, default_source, variant.lang)
-    _convert_runs(page, variant)
+    page = tokenize(html, default_source, variant.lang)
+    _convert_runs(page, variant, rules)
     return "".join(page.parts)
 
 
-def _convert_runs(page, variant):
+def _convert_runs(page, variant, rules):
     parts = page.parts
-    runs = [(source, indices, "".join(parts[i] for i in indices)) for source, indices in page.runs]
-    converted = _convert_all([(source, text) for source, _indices, text in runs], variant)
+    runs = [
+        (source, scope, indices, "".join(parts[i] for i in indices))
+        for source, scope, indices in page.runs
+    ]
+    converted = _convert_all([(src, scope, text) for src, scope, _, text in runs], variant, rules)
     # A run split by inline tags converts as one phrase (头<b>发</b> → 頭<b>髮</b>, not
     # 頭<b>發</b>); to put the tags back, see where its parts meet when converted alone.
     split = [
-        (source, indices)
-        for (source, indices, text), result in zip(runs, converted, strict=True)
+        (source, scope, indices)
+        for (source, scope, indices, text), result in zip(runs, converted, strict=True)
         if len(indices) > 1 and result != text
     ]
-    alone = iter(_convert_all([(s, parts[i]) for s, indices in split for i in indices], variant))
-    for (_source, indices, text), result in zip(runs, converted, strict=True):
+    alone = iter(
+        _convert_all(
+            [(src, scope, parts[i]) for src, scope, indices in split for i in indices],
+            variant,
+            rules,
+        )
+    )
+    for (_source, _scope, indices, text), result in zip(runs, converted, strict=True):
         if len(indices) == 1:
             parts[indices[0]] = result
         elif result != text:

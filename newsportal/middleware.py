@@ -12,6 +12,7 @@ from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
 from django.utils.translation.trans_real import parse_accept_lang_header
 
+from . import glossary
 from .conversion import VARIANTS, convert_html, converter, script_counts
 
 
@@ -142,7 +143,7 @@ class ConversionMiddleware:
         charset = response.charset or "utf-8"
         html = response.content.decode(charset, errors="surrogateescape")
         # The interface strings were translated into the variant's own script.
-        html = convert_html(html, variant, VARIANTS[variant].script)
+        html = convert_html(html, variant, VARIANTS[variant].script, glossary.current())
         response.content = html.encode(charset, errors="surrogateescape")
         if response.has_header("Content-Length"):
             response["Content-Length"] = str(len(response.content))

@@ -210,8 +210,9 @@ def _page_urls(section, article):
     }
 
 
-# The most queries each page may make, whatever the number of articles.
-QUERY_BUDGET = {"home": 6, "section": 4, "article": 8, "tag": 5}
+# The most queries each page may make, whatever the number of articles (one of
+# them is the glossary version the converter checks on every page).
+QUERY_BUDGET = {"home": 7, "section": 5, "article": 9, "tag": 6}
 
 
 def test_query_counts_do_not_grow_with_the_number_of_articles(
