@@ -10,6 +10,12 @@ from newsportal import glossary
 from newsportal.conversion import convert_html, convert_text, converter
 
 
+@pytest.fixture
+def no_rules(db):
+    """Start from an empty glossary: the default newsroom glossary is migrated in."""
+    ConversionRule.objects.all().delete()
+
+
 def rules(*entries):
     return glossary.Glossary([glossary.Rule(*entry) for entry in entries])
 
@@ -68,8 +74,7 @@ def test_rules_do_not_touch_what_is_never_converted():
     assert convert_html(html, "zh-hant", rules=protected) == html
 
 
-@pytest.mark.django_db
-def test_a_new_site_rule_takes_effect_on_the_next_page_view(client, make_article):
+def test_a_new_site_rule_takes_effect_on_the_next_page_view(client, no_rules, make_article):
     article = make_article(title="新品发布安排", body="<p>正文</p>")
     with override("zh-hant"):
         url = article.get_absolute_url()
@@ -83,9 +88,8 @@ def test_a_new_site_rule_takes_effect_on_the_next_page_view(client, make_article
     assertContains(client.get(url), "新品發佈安排")
 
 
-@pytest.mark.django_db
 def test_site_rule_that_changes_other_articles_lists_them_and_needs_confirming(
-    editor_client, make_article
+    editor_client, no_rules, make_article
 ):
     make_article(title="李干事主持会议", body="<p>李干事说明了安排。</p>")
     add = reverse("admin:articles_conversionrule_add")
@@ -100,8 +104,7 @@ def test_site_rule_that_changes_other_articles_lists_them_and_needs_confirming(
     assert ConversionRule.objects.get().phrase == "李干"
 
 
-@pytest.mark.django_db
-def test_article_rule_needs_no_confirmation(editor_client, make_article):
+def test_article_rule_needs_no_confirmation(editor_client, no_rules, make_article):
     article = make_article(title="李干事主持会议")
     response = editor_client.post(
         reverse("admin:articles_conversionrule_add"),
@@ -111,8 +114,7 @@ def test_article_rule_needs_no_confirmation(editor_client, make_article):
     assert ConversionRule.objects.get().article == article
 
 
-@pytest.mark.django_db
-def test_rule_phrases_are_unique_per_scope(make_article):
+def test_rule_phrases_are_unique_per_scope(no_rules, make_article):
     article = make_article()
     ConversionRule.objects.create(phrase="发布")
     ConversionRule.objects.create(phrase="发布", article=article)
