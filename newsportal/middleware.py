@@ -13,7 +13,7 @@ from django.utils import translation
 from django.utils.translation.trans_real import parse_accept_lang_header
 
 from . import glossary
-from .conversion import VARIANTS, convert_html, converter, script_counts
+from .conversion import HANS, VARIANTS, convert_html, converter, script_counts
 
 
 def variant_codes():
@@ -71,6 +71,11 @@ def preferred_variant(request):
     return accepted or settings.LANGUAGE_CODE
 
 
+def interface_language(code):
+    """The language with Django catalogues for ``code``'s script: zh-hans or zh-hant."""
+    return "zh-hans" if VARIANTS[code].script == HANS else "zh-hant"
+
+
 class VariantMiddleware(LocaleMiddleware):
     """
     Django's LocaleMiddleware with our rules for picking a variant, and it
@@ -83,11 +88,21 @@ class VariantMiddleware(LocaleMiddleware):
 
     def process_request(self, request):
         variant = variant_from_path(request.path_info)
-        translation.activate(variant or preferred_variant(request))
-        request.LANGUAGE_CODE = translation.get_language()
         request.variant = variant
+        request.preferred_variant = variant or preferred_variant(request)
+        if variant:
+            translation.activate(variant)
+        else:
+            # Unprefixed pages (the admin) are never converted: they speak the
+            # script of the reader's choice through Django's own catalogues,
+            # which exist for zh-hans and zh-hant only.
+            translation.activate(interface_language(request.preferred_variant))
+        request.LANGUAGE_CODE = translation.get_language()
 
     def process_response(self, request, response):
+        if not getattr(request, "variant", None) and hasattr(request, "preferred_variant"):
+            # Django redirects unprefixed public URLs to the active language.
+            translation.activate(request.preferred_variant)
         response = super().process_response(request, response)
         variant = getattr(request, "variant", None)
         if (
