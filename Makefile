@@ -10,7 +10,7 @@ PORT ?= 8000
 # Local development runs with DEBUG on unless the caller says otherwise.
 export DJANGO_DEBUG ?= 1
 
-.PHONY: run test venv lint format migrate demo bench clean
+.PHONY: run test venv lint format migrate demo messages bench clean
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -42,6 +42,10 @@ lint: venv
 format: venv
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
+
+messages: venv  ## refresh the interface catalogues after changing UI strings (needs gettext)
+	$(MANAGE) makemessages -l zh_Hans -l zh_Hant -l zh_TW -l zh_HK --ignore=.venv
+	$(MANAGE) compilemessages --ignore=.venv
 
 bench: venv
 	$(PY) -m bench

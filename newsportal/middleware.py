@@ -100,9 +100,10 @@ class VariantMiddleware(LocaleMiddleware):
         request.LANGUAGE_CODE = translation.get_language()
 
     def process_response(self, request, response):
-        if not getattr(request, "variant", None) and hasattr(request, "preferred_variant"):
-            # Django redirects unprefixed public URLs to the active language.
-            translation.activate(request.preferred_variant)
+        if response.status_code == 404 and not getattr(request, "variant", None):
+            # Django redirects an unprefixed public URL to the active language:
+            # that must be the reader's exact variant, not the admin's script.
+            translation.activate(getattr(request, "preferred_variant", settings.LANGUAGE_CODE))
         response = super().process_response(request, response)
         variant = getattr(request, "variant", None)
         if (

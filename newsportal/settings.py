@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.sitemaps",
     "taggit",
     "newsportal",
     "articles.apps.ArticlesConfig",
@@ -128,11 +129,15 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-# The script variants readers can choose. The first one is the default.
+# The script variants readers can choose. The first one is the default. Django
+# accepts a code only if some gettext catalogue exists for it (check_for_language),
+# so each has one in locale/ (zh_Hans, zh_Hant, zh_TW, zh_HK), compiled and kept.
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [
     ("zh-hans", "简体"),
     ("zh-hant", "繁體"),
+    ("zh-tw", "臺灣"),
+    ("zh-hk", "香港"),
 ]
 LANGUAGE_COOKIE_NAME = "variant"
 LANGUAGE_COOKIE_AGE = 365 * 24 * 3600

@@ -120,3 +120,16 @@ def test_rule_phrases_are_unique_per_scope(no_rules, make_article):
     ConversionRule.objects.create(phrase="发布", article=article)
     with pytest.raises(Exception):  # noqa: B017 - IntegrityError differs per backend
         ConversionRule.objects.create(phrase="发布")
+
+
+def test_article_rule_applies_to_that_article_wherever_it_is_shown(client, no_rules, make_article):
+    pinned = make_article(title="李干部署新工作", body="<p>李干说明安排。</p>")
+    other = make_article(title="李干事到任", tags=[])
+    ConversionRule.objects.create(phrase="李干", zh_hant="李乾", article=pinned)
+    with override("zh-hant"):
+        article_page = client.get(pinned.get_absolute_url()).content.decode()
+        home = client.get("/zh-hant/").content.decode()
+    assert "<title data-article" in article_page
+    assert article_page.count("李乾") >= 3  # <title>, headline, body
+    assert "李乾部署新工作" in home  # the pinned article's title in lists
+    assert converter("s2tw").convert(other.title) in home  # other articles keep OpenCC's choice

@@ -45,11 +45,13 @@ def test_root_redirects_to_simplified_without_cookie_or_accept_language(client):
 @pytest.mark.parametrize(
     ("accept_language", "variant"),
     [
-        *[(h, "zh-hant") for h in ["zh-TW", "zh-HK", "zh-MO", "zh-Hant", "zh-Hant-TW"]],
+        *[(h, "zh-tw") for h in ["zh-TW", "zh-Hant-TW"]],
+        *[(h, "zh-hk") for h in ["zh-HK", "zh-MO"]],
+        ("zh-Hant", "zh-hant"),
         *[(h, "zh-hans") for h in ["zh-CN", "zh-SG", "zh", "zh-Hans", "zh-Hans-TW"]],
         *[(h, "zh-hans") for h in ["en-US", "fr", "garbage", "", "*", "!!;q=x"]],
-        ("en;q=0.9, zh-TW;q=0.8", "zh-hant"),
-        ("en-US,en;q=0.9,zh-HK;q=0.5,zh-CN;q=0.4", "zh-hant"),
+        ("en;q=0.9, zh-TW;q=0.8", "zh-tw"),
+        ("en-US,en;q=0.9,zh-HK;q=0.5,zh-CN;q=0.4", "zh-hk"),
         ("zh-TW;q=0, en", "zh-hans"),
     ],
 )
@@ -65,7 +67,7 @@ def test_unprefixed_article_url_redirects_under_the_chosen_prefix_keeping_the_qu
 ):
     response = client.get(f"/caijing/{article.pk}/?from=feed&page=2", HTTP_ACCEPT_LANGUAGE="zh-TW")
     assert response.status_code == 302
-    assert response["Location"] == f"/zh-hant/caijing/{article.pk}/?from=feed&page=2"
+    assert response["Location"] == f"/zh-tw/caijing/{article.pk}/?from=feed&page=2"
     assert {"accept-language", "cookie"} <= vary(response)
 
 
@@ -93,11 +95,11 @@ def test_visiting_a_traditional_page_remembers_the_choice(client, section):
     assert client.get("/")["Location"] == "/zh-hant/"
 
 
-@pytest.mark.parametrize("bogus", ["klingon", "zh-tw", "", "zh-hant/../admin"])
+@pytest.mark.parametrize("bogus", ["klingon", "zh-cn", "", "zh-hant/../admin"])
 def test_bogus_remembered_choice_is_ignored(client, bogus):
     client.cookies[COOKIE] = bogus
     response = client.get("/", HTTP_ACCEPT_LANGUAGE="zh-TW")
-    assert response["Location"] == "/zh-hant/"
+    assert response["Location"] == "/zh-tw/"
 
 
 # --- Prefixed pages -------------------------------------------------------------
