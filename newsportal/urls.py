@@ -1,13 +1,16 @@
 """
 The URL root. Every public page lives under a variant prefix (i18n_patterns);
-the admin and media do not, and are never converted.
+the admin, media, sitemaps and robots.txt do not, and are never converted.
 """
 
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
+from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path, re_path
 from django.views.static import serve
+
+from articles.sitemaps import robots_txt, sitemaps
 
 admin.site.site_header = settings.ADMIN_SITE_HEADER
 admin.site.site_title = settings.ADMIN_SITE_HEADER
@@ -15,6 +18,15 @@ admin.site.index_title = "内容管理"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    # One sitemap for all variants: each entry names its siblings in the others.
+    path("sitemap.xml", sitemap_views.index, {"sitemaps": sitemaps}, name="sitemap-index"),
+    path(
+        "sitemap-<section>.xml",
+        sitemap_views.sitemap,
+        {"sitemaps": sitemaps},
+        name="django.contrib.sitemaps.views.sitemap",
+    ),
+    path("robots.txt", robots_txt, name="robots-txt"),
     # Uploaded images. In production a web server or object storage should
     # serve MEDIA_ROOT instead (README, "Deploying").
     re_path(r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT}),
