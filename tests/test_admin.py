@@ -3,6 +3,7 @@
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import override
 from pytest_django.asserts import assertContains, assertNotContains
 
 from articles.models import Article, Section
@@ -179,3 +180,22 @@ def test_admin_index_lists_one_tag_table(editor_client):
     response = editor_client.get(reverse("admin:index"))
     assertContains(response, "/admin/articles/tag/")
     assertNotContains(response, "/admin/taggit/")
+
+
+def test_body_editor_offers_do_not_convert_marks(editor_client, article):
+    response = editor_client.get(reverse("admin:articles_article_change", args=[article.pk]))
+    assertContains(response, "admin/js/body-marks.js")
+    assertContains(response, 'class="vLargeTextField body-editor"')
+
+
+def test_do_not_convert_span_survives_saving_and_shows_as_written(editor_client, client, section):
+    body = '<p>记者<span translate="no">陈航</span>报道</p>'
+    editor_client.post(
+        reverse("admin:articles_article_add"),
+        _form(section, body=body, status=Article.Status.PUBLISHED),
+    )
+    article = Article.objects.get(title="编辑新写的文章")
+    assert article.body == body
+    with override("zh-hant"):
+        url = article.get_absolute_url()
+    assertContains(client.get(url), '記者<span translate="no">陈航</span>報道')
