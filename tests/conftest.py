@@ -2,11 +2,13 @@
 
 import itertools
 from datetime import timedelta
+from urllib.parse import quote
 
 import pytest
 from django.contrib.auth.models import Permission
 from django.utils import timezone
 
+from articles import views
 from articles.models import Article, Section
 
 _numbers = itertools.count(1)
@@ -88,3 +90,17 @@ def editor(django_user_model):
 def editor_client(client, editor):
     client.force_login(editor)
     return client
+
+
+@pytest.fixture
+def pages(article, make_article, monkeypatch):
+    """One URL (less its variant prefix) of each kind of public page, each with a page 2."""
+    monkeypatch.setattr(views.ArticleListMixin, "paginate_by", 1)
+    make_article(title="第二篇文章", tags=["新闻"])
+    return {
+        "home": "/",
+        "section": "/caijing/",
+        "article": f"/caijing/{article.pk}/",
+        "tag": f"/tags/{quote('新闻')}/",
+        "not found": "/no-such-section/",
+    }

@@ -6,30 +6,14 @@ its language in <html lang> and Content-Language.
 """
 
 import re
-from urllib.parse import quote
 
 import pytest
 from pytest_django.asserts import assertContains, assertNotContains
-
-from articles import views
 
 pytestmark = pytest.mark.django_db
 
 VARIANTS = {"zh-hans": "zh-Hans", "zh-hant": "zh-Hant", "zh-tw": "zh-TW", "zh-hk": "zh-HK"}
 KINDS = ["home", "section", "article", "tag"]
-
-
-@pytest.fixture
-def pages(article, make_article, monkeypatch):
-    """One URL (less its prefix) of each kind of public page, each with a page 2."""
-    monkeypatch.setattr(views.ArticleListMixin, "paginate_by", 1)
-    make_article(title="第二篇文章", tags=["新闻"])
-    return {
-        "home": "/",
-        "section": "/caijing/",
-        "article": f"/caijing/{article.pk}/",
-        "tag": f"/tags/{quote('新闻')}/",
-    }
 
 
 def head_links(response):

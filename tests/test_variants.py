@@ -6,14 +6,12 @@ what the conversion middleware must leave alone.
 
 import gzip
 import re
-from urllib.parse import quote
 
 import pytest
 from django.conf import settings
 from django.urls import reverse
 from pytest_django.asserts import assertContains, assertNotContains
 
-from articles import views
 from newsportal.conversion import converter, script_counts
 from tests.urls_conversion import PAGE
 
@@ -115,20 +113,6 @@ def test_prefixed_page_names_its_variant_in_html_lang_and_content_language(
     assert response["Content-Language"] == lang
     assert "accept-language" not in vary(response)
     assert response["Content-Length"] == str(len(response.content))
-
-
-@pytest.fixture
-def pages(article, make_article, monkeypatch):
-    """One URL (less its prefix) of each kind of public page, each with a page 2."""
-    monkeypatch.setattr(views.ArticleListMixin, "paginate_by", 1)
-    make_article(title="第二篇文章", tags=["新闻"])
-    return {
-        "home": "/",
-        "section": "/caijing/",
-        "article": f"/caijing/{article.pk}/",
-        "tag": f"/tags/{quote('新闻')}/",
-        "not found": "/no-such-section/",
-    }
 
 
 @pytest.mark.parametrize("kind", ["home", "section", "article", "tag", "not found"])
