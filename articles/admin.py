@@ -6,15 +6,20 @@ exactly what they typed.
 import taggit.models
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import Count
-from django.http import JsonResponse
-from django.urls import path, reverse_lazy
+from django.http import Http404, JsonResponse
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse, reverse_lazy
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from taggit.forms import TagWidget
 
+from . import review
 from .glossary_impact import affected_articles
 from .models import Article, ConversionRule, Section, Tag
 
@@ -134,7 +139,7 @@ class ArticleAdmin(admin.ModelAdmin):
     ]
 
     class Media:
-        js = ["admin/js/tag-suggestions.js"]
+        js = ["admin/js/tag-suggestions.js", "admin/js/body-marks.js"]
 
     @admin.display(description=_("状态"), ordering="status")
     def status_label(self, article):
@@ -186,8 +191,42 @@ class ArticleAdmin(admin.ModelAdmin):
                 self.admin_site.admin_view(self.tag_suggestions),
                 name="articles_article_tag_suggestions",
             ),
+            path(
+                "<path:object_id>/conversion/",
+                self.admin_site.admin_view(self.conversion_review),
+                name="articles_article_conversion",
+            ),
             *super().get_urls(),
         ]
+
+    def conversion_review(self, request, object_id):
+        """Every field in every variant, one-to-many characters marked; a click pins one."""
+        article = self.get_object(request, unquote(object_id))
+        if article is None:
+            raise Http404(_("没有这篇文章。"))
+        if not self.has_view_or_change_permission(request, article):
+            raise PermissionDenied
+        can_pin = self.has_change_permission(request, article) and request.user.has_perm(
+            "articles.add_conversionrule"
+        )
+        if request.method == "POST":
+            if not can_pin:
+                raise PermissionDenied
+            rule, flag = review.pin(article, request.POST.get("pin", ""))
+            self.message_user(request, review.pinned_message(rule), messages.SUCCESS)
+            url = reverse("admin:articles_article_conversion", args=[article.pk])
+            return redirect(f"{url}#{flag.field}-{flag.paragraph}")
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "original": article,
+            "title": _("转换核对：%(title)s") % {"title": article.title},
+            "review": review.review(article),
+            "rules": article.conversion_rules.all(),
+            "can_pin": can_pin,
+            "has_view_permission": self.has_view_permission(request, article),
+        }
+        return TemplateResponse(request, "admin/articles/article/conversion_review.html", context)
 
     def tag_suggestions(self, request):
         """Existing tags containing what the editor is typing, most used first."""
