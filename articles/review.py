@@ -17,6 +17,7 @@ from functools import cache
 from html.parser import HTMLParser
 
 from django.core.exceptions import BadRequest
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from newsportal import glossary
@@ -558,15 +559,21 @@ def pin(article, value):
         v: out if j is None else out[:j] + written[v][base] + out[j + 1 :]
         for v, (out, j) in shown.items()
     }
-    rule, _created = ConversionRule.objects.update_or_create(
-        article=article,
-        phrase=flag.phrase,
-        defaults={
-            "zh_hans": "",
-            **{ConversionRule.FORM_FIELDS[v]: written for v, written in forms.items()},
-            "note": f"转换核对：{flag.char} → {base}",
-        },
-    )
+    fields = {
+        "zh_hans": "",
+        **{ConversionRule.FORM_FIELDS[v]: written for v, written in forms.items()},
+        "note": f"转换核对：{flag.char} → {base}",
+    }
+    try:
+        with transaction.atomic():
+            rule, _created = ConversionRule.objects.update_or_create(
+                article=article, phrase=flag.phrase, defaults=fields
+            )
+    except IntegrityError:
+        # Another editor pinned the same phrase at the same moment: the last click wins.
+        rule, _created = ConversionRule.objects.update_or_create(
+            article=article, phrase=flag.phrase, defaults=fields
+        )
     return rule, flag
 
 

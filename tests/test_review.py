@@ -23,8 +23,15 @@ def review_url(article):
 
 
 def public_page(client, article, variant="zh-hant"):
+    """The public page, read without changing the editor's admin language."""
+    remembered = client.cookies.get("variant")
     with override(variant):
-        return client.get(article.get_absolute_url())
+        response = client.get(article.get_absolute_url())
+    if remembered is None:
+        client.cookies.pop("variant", None)
+    else:
+        client.cookies["variant"] = remembered.value
+    return response
 
 
 def column(response, field="body", variant="zh-hant"):
