@@ -145,10 +145,13 @@ class Article(models.Model):
     title = models.CharField(_("标题"), max_length=200)
     subtitle = models.CharField(_("副标题"), max_length=200, blank=True)
     summary = models.TextField(_("导语"), blank=True)
-    body = models.TextField(_("正文"), help_text=_(
+    body = models.TextField(
+        _("正文"),
+        help_text=_(
             "HTML。选中文字后可用上方按钮标为“不转换”（人名、品牌、引文），"
             "或标明它是用繁體还是简体写的。"
-        ),)
+        ),
+    )
     section = models.ForeignKey(
         Section, verbose_name=_("栏目"), on_delete=models.PROTECT, related_name="articles"
     )
