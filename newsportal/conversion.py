@@ -12,15 +12,18 @@ clause for mixed text) with the config the variant table names for that source.
 The page is tokenised once with a regular expression; text is gathered into
 runs (text split only by inline tags converts as one phrase, so ``头<b>发</b>``
 reads 頭<b>髮</b> like 头发, not 頭<b>發</b>), and all text for one OpenCC
-config goes through OpenCC in a single call.
+config goes through OpenCC in a single call. Conversion runs on every page
+view, so a page's runs are handled in bulk: one search over all of them finds
+the few that need planning one by one (a glossary phrase, a clause in the other
+script), and the rest reach OpenCC as they are.
 """
 
-import difflib
-import itertools
 import logging
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
+from operator import itemgetter
 
 import opencc
 
@@ -137,6 +140,12 @@ def _pieces(text, source):
     other = traditional if source == HANS else simplified
     if not other.search(text):
         return [(source, text)]
+    return list(_mixed_pieces(text, source))
+
+
+@lru_cache(maxsize=1024)
+def _mixed_pieces(text, source):
+    """_pieces of text with both scripts: the same few (the site's name in its chrome) recur."""
     pieces = []
     position = 0
     for match in _CLAUSE.finditer(text):
@@ -149,7 +158,7 @@ def _pieces(text, source):
             position = match.end()
     if position < len(text):
         pieces.append((source, text[position:]))
-    return pieces
+    return tuple(pieces)
 
 
 def convert_text(text, source, variant_code, rules=glossary.EMPTY, scope=glossary.SITE):
@@ -162,40 +171,80 @@ def convert_text(text, source, variant_code, rules=glossary.EMPTY, scope=glossar
 
 # OpenCC stops reading at a NUL (``s2tw("技术\x00说明") == "技術"``) and cannot take
 # lone surrogates (the undecodable bytes of a page): such characters never reach it.
-_OPAQUE = re.compile(r"([\x00\ud800-\udfff]+)")
+_OPAQUE_CHARS = r"\x00\ud800-\udfff"
+_OPAQUE = re.compile(f"([{_OPAQUE_CHARS}]+)")
 
 
 def _convert_all(jobs, variant, rules):
+    """Each (source, scope, text) of ``jobs`` converted for ``variant``, one by one."""
+    batch = _Batch(variant, rules)
+    plans = [batch.plan(text, source, scope) for source, scope, text in jobs]
+    batch.run()
+    return [batch.result(plan) for plan in plans]
+
+
+class _Batch:
     """
-    Each (source, scope, text) of ``jobs`` converted for ``variant``: the
-    glossary ``rules`` fix their phrases first, and the rest goes to OpenCC in
-    one call per config for the lot, since a call costs far more than its characters.
+    Text converted for a variant: the glossary ``rules`` fix their phrases
+    first, and the rest goes to OpenCC in one call per config for the lot,
+    since a call costs far more than its characters.
     """
-    batches = {}
-    plans = []
-    for source, scope, text in jobs:
+
+    def __init__(self, variant, rules):
+        self.variant = variant
+        self.rules = rules
+        self.texts = {}  # config -> what OpenCC converts with it
+        self.out = {}
+
+    def extend(self, config, texts):
+        """Add ``texts`` to convert with ``config`` as they are; where their results start."""
+        batch = self.texts.setdefault(config, [])
+        start = len(batch)
+        batch += texts
+        return start
+
+    def plan(self, text, source, scope):
+        """How ``text`` converts: strings as they are, and (config, index) for OpenCC's."""
         plan = []
-        for piece_source, piece in _glossary_pieces(rules, text, source, scope, variant):
-            if piece_source is None:  # a glossary form, final
-                plan.append(piece)
-                continue
-            config = variant.config_for(piece_source)
-            if not config:
+        for piece_source, piece in _glossary_pieces(self.rules, text, source, scope, self.variant):
+            config = piece_source and self.variant.config_for(piece_source)
+            if not config:  # a glossary form (final), or text shown as written
                 plan.append(piece)
                 continue
             for number, chunk in enumerate(_OPAQUE.split(piece)):
-                if number % 2 or not chunk:
-                    plan.append(chunk)
-                else:
-                    batch = batches.setdefault(config, [])
-                    plan.append((config, len(batch)))
-                    batch.append(chunk)
-        plans.append(plan)
-    converted = {config: _convert_batch(config, texts) for config, texts in batches.items()}
-    return [
-        "".join(step if isinstance(step, str) else converted[step[0]][step[1]] for step in plan)
-        for plan in plans
-    ]
+                self._add(plan, chunk, None if number % 2 else config)
+        return plan
+
+    def plan_phrases(self, joined, sep, matches, phrases, config):
+        """
+        How a run of ``joined`` converts, from the ``matches`` of its site
+        glossary phrases, when nothing else in it needs planning.
+        """
+        plan = []
+        cursor = joined.rfind(sep, 0, matches[0].start()) + 1
+        for match in matches:
+            self._add(plan, joined[cursor : match.start()], config)
+            plan.append(phrases[match.group()].form_for(self.variant.code))
+            cursor = match.end()
+        end = joined.find(sep, cursor)
+        self._add(plan, joined[cursor : end if end >= 0 else len(joined)], config)
+        return plan
+
+    def _add(self, plan, text, config):
+        """A step for ``text``: as it is, or its place among OpenCC's results for ``config``."""
+        if text and config:
+            batch = self.texts.setdefault(config, [])
+            plan.append((config, len(batch)))
+            batch.append(text)
+        elif text:
+            plan.append(text)
+
+    def run(self):
+        self.out = {config: _convert_batch(config, texts) for config, texts in self.texts.items()}
+
+    def result(self, plan):
+        out = self.out
+        return "".join(step if isinstance(step, str) else out[step[0]][step[1]] for step in plan)
 
 
 def _glossary_pieces(rules, text, source, scope, variant):
@@ -208,21 +257,24 @@ def _glossary_pieces(rules, text, source, scope, variant):
 
 
 def _convert_batch(config, texts):
-    sep = _separator(texts)
-    out = converter(config).convert(sep.join(texts)).split(sep)
+    sep, joined = _joined(texts)
+    out = converter(config).convert(joined).split(sep)
     if len(out) != len(texts):
         logger.warning("OpenCC %s changed a batch separator; converting one by one", config)
         out = [converter(config).convert(text) for text in texts]
     return out
 
 
-def _separator(texts):
-    """A private-use character absent from every text: it splits a batch and breaks phrases."""
-    joined = "".join(texts)
+def _joined(texts):
+    """
+    (separator, ``texts`` joined by it): a private-use character in none of
+    them, so it splits the batch again and breaks phrases.
+    """
     for code in range(0xE000, 0xF8FF):
         sep = chr(code)
-        if sep not in joined:
-            return sep
+        joined = sep.join(texts)
+        if joined.count(sep) == max(len(texts) - 1, 0):
+            return sep, joined
     raise ValueError("no free private-use separator")  # needs 6 400 distinct PUA chars
 
 
@@ -242,56 +294,128 @@ def convert_html(html, variant_code, default_source=HANS, rules=glossary.EMPTY):
 
 
 def _convert_runs(page, variant, rules):
+    """
+    Every run of ``page`` converted in place, as ``_convert_all`` would convert
+    it. Most runs hold no glossary phrase, no character of the other script and
+    none OpenCC cannot take: those go to OpenCC exactly as they are, and finding
+    them takes one search over all runs of a source script, so they cost
+    nothing one by one. The others are planned run by run.
+    """
     parts = page.parts
-    runs = [
-        (source, scope, indices, "".join(parts[i] for i in indices))
-        for source, scope, indices in page.runs
-    ]
-    converted = _convert_all([(src, scope, text) for src, scope, _, text in runs], variant, rules)
-    # A run split by inline tags converts as one phrase (头<b>发</b> → 頭<b>髮</b>, not
-    # 頭<b>發</b>); to put the tags back, see where its parts meet when converted alone.
-    split = [
-        (source, scope, indices)
-        for (source, scope, indices, text), result in zip(runs, converted, strict=True)
-        if len(indices) > 1 and result != text
-    ]
-    alone = iter(
-        _convert_all(
-            [(src, scope, parts[i]) for src, scope, indices in split for i in indices],
-            variant,
-            rules,
-        )
-    )
-    for (_source, _scope, indices, text), result in zip(runs, converted, strict=True):
-        if len(indices) == 1:
-            parts[indices[0]] = result
-        elif result != text:
-            pieces = _cut(result, [next(alone) for _ in indices])
-            for index, piece in zip(indices, pieces, strict=True):
-                parts[index] = piece
+    segments = page.join_runs()
+    batch = _Batch(variant, rules)
+    placed = []
+    split = []  # (first part, the plans of its parts alone) of each run split by tags
+    for source in SOURCE_SCRIPTS:
+        indices = []
+        scopes = []  # (number of its first run, scope) of each scope's runs
+        owner = {}
+        for run_source, scope, runs in page.runs:
+            if run_source == source and runs:
+                scopes.append((len(indices), scope))
+                indices += runs
+                owner[id(runs)] = scope
+        if not indices:
+            continue
+        config = variant.config_for(source)
+        texts = [parts[i] for i in indices]
+        plans = _plans(texts, scopes, source, config, batch)
+        start = None
+        if config:
+            for k in plans:
+                texts[k] = ""  # its plan has its pieces
+            start = batch.extend(config, texts)
+        placed.append((indices, config, start, plans))
+        planned = {indices[k] for k in plans}
+        for first, (runs, _indices) in page.joined.items():
+            if id(runs) not in owner:
+                continue
+            # Its parts converted alone (in the same OpenCC call) show where its tags go.
+            texts = segments[first]
+            if first in planned:
+                alone = [batch.plan(text, source, owner[id(runs)]) for text in texts]
+            elif config:
+                at = batch.extend(config, texts)
+                alone = [[(config, at + number)] for number in range(len(texts))]
+            else:
+                alone = None  # shown as written
+            split.append((first, alone))
+    batch.run()
+    for indices, config, start, plans in placed:
+        if config:
+            out = batch.out[config][start : start + len(indices)]
+            for index, result in zip(indices, out, strict=True):
+                parts[index] = result
+        for k, plan in plans.items():
+            parts[indices[k]] = batch.result(plan)
+    for first, alone in split:
+        page.split_run(first, alone and [batch.result(plan) for plan in alone])
 
 
-def _cut(whole, alone):
+def _plans(texts, scopes, source, config, batch):
     """
-    ``whole``, a run converted as one phrase, cut where its ``alone``-converted
-    parts meet. Where a phrase across a tag changed length (内<b>存</b> →
-    記憶體 in s2twp) no cut is faithful: the tag falls proportionally within
-    the phrase, so the page still reads exactly as OpenCC converts the whole.
+    Plans for the runs among ``texts`` that cannot go to OpenCC as they are. A
+    run with a character of the other script (or one OpenCC cannot take), or
+    in an article with glossary rules of its own, is planned as ``_convert_all``
+    plans it; a run with site glossary phrases only, from where they are. One
+    search over all the runs finds each kind.
     """
-    together = "".join(alone)
-    if together == whole:
-        return alone
-    blocks = difflib.SequenceMatcher(None, together, whole, autojunk=False).get_opcodes()
-    bounds = [0]
-    offset = 0
-    for part in alone[:-1]:
-        offset += len(part)
-        cut = len(whole)
-        for tag, i1, i2, j1, j2 in blocks:
-            if i1 <= offset < i2:
-                step = offset - i1
-                cut = j1 + (step if tag == "equal" else round(step * (j2 - j1) / (i2 - i1)))
-                break
-        bounds.append(max(bounds[-1], cut))
-    bounds.append(len(whole))
-    return [whole[start:end] for start, end in itertools.pairwise(bounds)]
+    sep, joined = _joined(texts)
+    scoped, phrases, pattern = _site(batch.rules)
+    alone = set()
+    number = 0
+    counted = 0  # where ``number`` was counted up to
+    match = _telling(source, config).search(joined)
+    while match:  # one search per run that has one: the run is planned alone
+        number += joined.count(sep, counted, match.start())
+        alone.add(number)
+        counted = joined.find(sep, match.start())
+        match = _telling(source, config).search(joined, counted) if counted >= 0 else None
+    for (first, scope), (end, _) in zip(scopes, [*scopes[1:], (len(texts), None)], strict=True):
+        if scope in scoped:
+            alone.update(range(first, end))
+    found = {}  # run number -> its phrase matches
+    number = 0
+    counted = 0  # where ``number`` was counted up to
+    for match in pattern.finditer(joined) if pattern else ():
+        number += joined.count(sep, counted, match.start())
+        counted = match.start()
+        if not match.group() or sep in match.group():  # it could span runs: take no chances
+            alone = range(len(texts))
+            break
+        found.setdefault(number, []).append(match)
+    plans = {}
+    for k in alone:
+        scope = scopes[bisect_right(scopes, k, key=itemgetter(0)) - 1][1]
+        plans[k] = batch.plan(texts[k], source, scope)
+    for k, matches in found.items():
+        if k not in plans:
+            plans[k] = batch.plan_phrases(joined, sep, matches, phrases, config)
+    return plans
+
+
+@cache
+def _telling(source, config):
+    """What makes a run need planning: the other script, and what OpenCC cannot take."""
+    simplified, traditional = _script_classes()
+    other = (traditional if source == HANS else simplified).pattern[1:-1]  # "[...]"
+    return re.compile(f"[{other}{_OPAQUE_CHARS if config else ''}]")
+
+
+_last_site = (None, None)
+
+
+def _site(rules):
+    """
+    (the scopes with rules of their own, the site's rules by phrase, a pattern
+    finding those phrases as the glossary's own split does, or None), worked
+    out once per glossary.
+    """
+    global _last_site
+    if _last_site[0] is not rules:
+        phrases = {rule.phrase: rule for rule in rules.rules if rule.scope is glossary.SITE}
+        ordered = sorted(phrases, key=lambda p: (-len(p), p))  # longest first
+        pattern = re.compile("|".join(map(re.escape, ordered))) if ordered else None
+        scoped = {rule.scope for rule in rules.rules} - {glossary.SITE}
+        _last_site = (rules, (scoped, phrases, pattern))
+    return _last_site[1]

@@ -4,131 +4,98 @@ reader sees (and the human-readable attributes) from everything else, and
 notes for each piece of text its source script (the nearest ``lang``) and the
 article whose glossary applies (the nearest ``data-article``).
 
-A regular expression rather than an HTML parser: it is several times faster
-(a 60 KB page in well under a millisecond), and conversion only needs to know
-where text is, never to build a tree. Malformed HTML never raises, and every
-character not handed over for conversion is kept exactly.
+A regular expression rather than an HTML parser: conversion only needs to know
+where text is, never to build a tree. This runs on every page view, so the page
+is lexed by one ``findall`` that does the least it can per character (text,
+then markup up to its first ">"), and what each distinct tag means is worked
+out once (``markup``). Markup whose first ">" may not end it (a ">" inside a
+quoted value or a comment), or raw-text content that hides its end tag, sends
+the page through the exact lexer instead. Malformed HTML never raises, and
+every character not handed over for conversion is kept exactly.
 """
 
+import difflib
+import itertools
 import re
-from collections import Counter
-from dataclasses import dataclass
 
-HANS = "zh-Hans"
-HANT = "zh-Hant"
+from . import markup
+from .markup import HANS, HANT, script_of_lang
 
+# The article review splits paragraphs where the tokenizer splits runs.
+from .markup import INLINE as _INLINE  # noqa: F401
+from .markup import RAW_TEXT as _RAW_TEXT
+from .markup import VERBATIM as _VERBATIM  # noqa: F401
+from .markup import VOID as _VOID  # noqa: F401
 
-def script_of_lang(value):
-    """The source script a ``lang`` attribute names, or None if it names no Chinese script."""
-    tag = value.strip().lower().replace("_", "-")
-    if not (tag == "zh" or tag.startswith("zh-")):
-        return None
-    parts = tag.split("-")[1:]
-    # A script subtag says it outright (zh-Hans-HK is Simplified); a region implies one.
-    script = next((p for p in parts if len(p) == 4 and p.isalpha()), None)
-    if script is not None:
-        return {"hans": HANS, "hant": HANT}.get(script)  # zh-Latn (pinyin): no Chinese script
-    if any(p in {"tw", "hk", "mo"} for p in parts):
-        return HANT
-    return HANS
+__all__ = ["HANS", "HANT", "Page", "script_of_lang", "tokenize"]
 
-
-# Quantifiers are possessive and a tag is searched for only up to the page's last
-# ">": text full of stray "<" costs linear time, not cubic.
-_TOKEN = re.compile(
-    r"""
-      <!--(?:-?>|.*?-->)                                  # comment
-    | <!\[CDATA\[.*?\]\]>
-    | <!--|<!\[CDATA\[                                    # unterminated
-    | <[!?][^>]*+>                                        # doctype, processing instruction
-    | </?[A-Za-z][^\s/>]*+(?:=\s*+(?:"[^"]*+"|'[^']*+')|[^>])*+>   # start or end tag
-    """,
+# Text, then markup up to its first ">" (or nothing: the end). Searched only up to
+# the page's last ">": text full of stray "<" costs linear time, not quadratic.
+_LEXER = re.compile(r"([^<]*+)(<[^>]*+>)?", re.S)
+# A tag ends at the first ">" outside a quoted value that follows an "=".
+_TAG_END = r"""[^>=]*+(?:=\s*+(?:"[^"]*+"|'[^']*+')?[^>=]*+)*+>"""
+_OTHER = r"<(?:!--(?:-?>|.*?-->)|!\[CDATA\[.*?\]\]>|!--|!\[CDATA\[|[!?][^>]*+>)"
+# Each tag to its true end, a raw-text element's content to its end tag, comments
+# to "-->": for pages the lexer cannot be trusted with.
+_EXACT = re.compile(
+    rf"""(?P<text>[^<]*+)(?:
+        (?P<raw><(?P<raw_name>(?i:{"|".join(sorted(_RAW_TEXT))}))(?=[\s/>]){_TAG_END})
+        (?P<content>.*?(?=</(?i:(?P=raw_name))\s*+>)|.*)
+      | (?P<tag></?[A-Za-z][^\s/>]*+{_TAG_END})
+      | (?P<other>(?:{_OTHER}|<)?)
+    )""",
     re.S | re.X,
 )
 # After the last ">", markup can only open, never close: the rest is inside it.
 _UNTERMINATED = re.compile(r"<[!?/A-Za-z]")
-_TAG_NAME = re.compile(r"</?([A-Za-z][^\s/>]*)")
-_ATTR = re.compile(r"""([^\s"'>/=]+)(?:(\s*=\s*)(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+)))?""", re.S)
-
-# Their content is not HTML text: skipped whole, up to the matching end tag.
-_RAW_TEXT = {"script", "style", "textarea", "xmp", "iframe", "noembed", "noframes", "plaintext"}
-# Text inside these is shown as written (code samples, keyboard input).
-_VERBATIM = {"pre", "code", "kbd", "samp", "var"}
-# Inline elements do not break a phrase: <b>发</b>布会 converts as 发布会.
-_INLINE = {
-    "a", "abbr", "b", "bdi", "bdo", "cite", "data", "dfn", "em", "font", "i", "ins", "del",
-    "mark", "q", "s", "small", "span", "strong", "sub", "sup", "time", "u",
-}  # fmt: skip
-_VOID = {
-    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param",
-    "source", "track", "wbr",
-}  # fmt: skip
-_TEXT_ATTRS = {"title", "alt", "placeholder", "aria-label", "aria-description"}
-_META_TEXT_NAMES = {
-    "description", "keywords", "og:title", "og:description", "og:site_name",
-    "twitter:title", "twitter:description",
-}  # fmt: skip
-
-
-@dataclass
-class _Frame:
-    name: str
-    source: str
-    translate: bool
-    verbatim: bool
-    scope: int | None  # the article whose glossary applies, from data-article
+_RAW_END = {name: re.compile(rf"</{name}\s*>", re.I) for name in _RAW_TEXT}
 
 
 class Page:
     """
     The pieces of one page, in order: ``parts`` holds literal HTML and text to
-    convert; each of ``runs`` is (source script, glossary scope, indices into
-    ``parts``) for text that converts as one phrase.
+    convert. Text to convert is gathered into runs, each converted as one
+    phrase: each of ``runs`` is (source script, glossary scope, the index in
+    ``parts`` of each run with them), and ``joined`` maps a run made of more
+    than one part (text split only by inline tags) to (the list of runs it is
+    in, the indices of its parts).
     """
+
+    __slots__ = ("joined", "parts", "runs", "segments")
 
     def __init__(self):
         self.parts = []
         self.runs = []
-        self._run = None
+        self.joined = {}
+        self.segments = {}
 
-    def literal(self, text, breaks_run=True):
-        if breaks_run:
-            self._run = None
-        self.parts.append(text)
+    def join_runs(self):
+        """
+        Each run split by inline tags put whole in its first part, to convert as
+        one phrase; returns the parts it was split into, by first part.
+        """
+        parts = self.parts
+        self.segments = {first: [parts[i] for i in at] for first, (_, at) in self.joined.items()}
+        for first, texts in self.segments.items():
+            parts[first] = "".join(texts)
+        return self.segments
 
-    def text(self, text, source, scope):
-        if self._run is None or self._run[:2] != (source, scope):
-            self._run = (source, scope, [])
-            self.runs.append(self._run)
-        self._run[2].append(len(self.parts))
-        self.parts.append(text)
-
-    def attribute_text(self, text, source, scope):
-        """An attribute value is its own run: it never joins the text around it."""
-        self.runs.append((source, scope, [len(self.parts)]))
-        self.parts.append(text)
-
-
-class _Stack(list):
-    """Open elements, innermost last; knows which names are open, so a stray end tag is cheap."""
-
-    def __init__(self, root):
-        super().__init__([root])
-        self.open = Counter()
-
-    def push(self, frame):
-        self.append(frame)
-        self.open[frame.name] += 1
-
-    def close(self, name):
-        if not self.open[name]:
+    def split_run(self, first, alone):
+        """
+        Run ``first``, converted whole, split again where its parts converted
+        ``alone`` meet (None: they were not converted, nor was the run).
+        """
+        texts = self.segments[first]
+        converted = self.parts[first]
+        if alone is None or converted == "".join(texts):
+            self.parts[first] = texts[0]
             return
-        for depth in range(len(self) - 1, 0, -1):
-            if self[depth].name == name:
-                for frame in self[depth:]:
-                    self.open[frame.name] -= 1
-                del self[depth:]
-                return
+        for index, piece in zip(self.joined[first][1], _cut(converted, alone), strict=True):
+            self.parts[index] = piece
+
+
+class _Anomaly(Exception):
+    """The lexer's markup is not the page's: lex it exactly."""
 
 
 def tokenize(html, default_source, variant_lang):
@@ -136,116 +103,222 @@ def tokenize(html, default_source, variant_lang):
     ``html`` as a ``Page``. Start tags whose ``lang`` names a Chinese script get
     ``variant_lang`` instead, since their text will be in the variant's script.
     """
-    page = Page()
-    stack = _Stack(_Frame("", default_source, True, False, None))
-    position = 0
-    length = len(html)
-    limit = html.rfind(">") + 1  # no tag can end after the last ">"
-    while position < length:
-        match = _TOKEN.search(html, position, limit)
-        if match is None:
-            match = _UNTERMINATED.search(html, max(position, limit))
-        end = match.start() if match else length
-        if end > position:
-            frame = stack[-1]
-            if frame.translate and not frame.verbatim:
-                page.text(html[position:end], frame.source, frame.scope)
-            else:
-                page.literal(html[position:end])
-        if not match:
-            break
-        token = match.group()
-        position = match.end()
-        if match.re is _UNTERMINATED or token in ("<!--", "<![CDATA["):
-            page.literal(html[match.start() :])  # browsers drop it; we keep it as it is
-            break
-        if token[1] not in "/!?":
-            position = _start_tag(html, token, position, stack, page, variant_lang)
-        elif token[1] == "/":
-            name = _TAG_NAME.match(token).group(1).lower()
-            page.literal(token, breaks_run=name not in _INLINE)
-            stack.close(name)
+    limit = html.rfind(">") + 1  # no markup can end after the last ">"
+    tail = _UNTERMINATED.search(html, limit)
+    end = tail.start() if tail else len(html)
+    last = (html[limit:end], "")
+    tokens = _LEXER.findall(html, 0, limit)
+    tokens.append(last)
+    try:
+        return _Walk(default_source, variant_lang, exact=False).page(tokens, html[end:])
+    except _Anomaly:
+        tokens = [*_exact_tokens(html, limit), last]
+        return _Walk(default_source, variant_lang, exact=True).page(tokens, html[end:])
+
+
+def _exact_tokens(html, limit):
+    """(text, markup) as the exact lexer reads them; a "<" that opens nothing is text."""
+    carried = ""
+    for match in _EXACT.finditer(html, 0, limit):
+        text, raw, _name, content, tag, other = match.groups()
+        text, carried = carried + text, ""
+        if raw:
+            yield text, raw
+            yield content, ""
+        elif other == "<":
+            carried = text + other
         else:
-            page.literal(token)
-    return page
+            yield text, tag or other or ""
+    yield carried, ""
 
 
-def _start_tag(html, token, position, stack, page, variant_lang):
-    name = _TAG_NAME.match(token).group(1).lower()
-    parent = stack[-1]
-    source, translate, scope = parent.source, parent.translate, parent.scope
-    attrs = list(_ATTR.finditer(token, len(name) + 1, len(token) - 1))
-    values = {}
-    for match in attrs:
-        values.setdefault(match.group(1).lower(), _attr_value(match))  # the first one counts
-    if "lang" in values:
-        source = script_of_lang(values["lang"]) or source
-    if values.get("data-article", "").isdigit():
-        scope = int(values["data-article"])
-    if "translate" in values:
-        value = values["translate"].strip().lower()
-        if value == "no":
-            translate = False
-        elif value in ("yes", ""):
-            translate = True
-    inline = name in _INLINE
-    verbatim = parent.verbatim or name in _VERBATIM
+class _Walk:
+    """One walk over a page's (text, markup) tokens, keeping the stack of open elements."""
 
-    convertible = set()
-    if translate:
-        convertible = _TEXT_ATTRS & values.keys()
-        if name == "meta" and "content" in values:
-            meta_name = (values.get("name") or values.get("property") or "").lower()
-            if meta_name in _META_TEXT_NAMES:
-                convertible.add("content")
-    # After conversion the text is in the variant's script, and lang says so; text
-    # shown as written keeps its lang.
-    relabel = (
-        translate
-        and not verbatim
-        and name not in _RAW_TEXT
-        and script_of_lang(values.get("lang", "")) is not None
-    )
-    if convertible or relabel:
-        _emit_tag_with_attrs(
-            token, attrs, convertible, relabel, (source, scope), page, variant_lang, inline
-        )
-    else:
-        page.literal(token, breaks_run=not inline)
+    def __init__(self, default_source, variant_lang, exact):
+        self.variant_lang = variant_lang
+        self.exact = exact
+        self.runs = []
+        self.lists = {}
+        self.by_sig = {}  # contexts by signature
+        self.plain = {}  # contexts where text converts, by (source, scope)
+        # The context inside an element: (its run list, where runs of its text go,
+        # or None if its text is not converted; its signature: source, scope,
+        # translate, verbatim, the variant's lang, which tags' plans depend on).
+        self.root = self.context((default_source, None, True, False, variant_lang))
 
-    if name in _RAW_TEXT:
-        close = re.compile(rf"</{re.escape(name)}\s*>", re.I).search(html, position)
-        end = close.start() if close else len(html)
-        page.literal(html[position:end])
-        return end
-    if name not in _VOID and not token.endswith("/>"):
-        stack.push(_Frame(name, source, translate, verbatim, scope))
-    return position
+    def context(self, sig):
+        source, scope, translate, verbatim, _lang = sig
+        converts = translate and not verbatim
+        context = (self.runs_of(source, scope) if converts else None, sig)
+        self.by_sig[sig] = context
+        if converts:
+            self.plain[source, scope] = context
+        return context
+
+    def runs_of(self, source, scope):
+        found = self.lists.get((source, scope))
+        if found is None:
+            found = self.lists[source, scope] = []
+            self.runs.append((source, scope, found))
+        return found
+
+    def page(self, tokens, rest):
+        """
+        The page from ``tokens`` and ``rest``, the unterminated markup after
+        them. Text extends the run being gathered when nothing but inline tags
+        came between and it converts alike; a run of only whitespace is left
+        as written unless text extends it. The loop is long because it is hot.
+        """
+        page = Page()
+        page.runs = self.runs
+        parts = page.parts
+        append = parts.append
+        extend = parts.extend
+        by_sig = self.by_sig
+        plain = self.plain
+        variant_lang = self.variant_lang
+        exact = self.exact
+        context = self.root
+        key, sig = context
+        names = [""]  # open elements, innermost last; the root has no name
+        stack = [context]  # the context inside each
+        run = run_key = None  # the part index and run list of the run being gathered
+        counted = False  # whether that run is converted
+        more = None  # the indices of its parts, once it has more than one
+        known = {} if exact else markup.known()
+        describe = markup.describe
+        plan = markup.plan
+        end, inline_end, inline_leaf = markup.END, markup.INLINE_END, markup.INLINE_LEAF
+        code, raw, pushed = markup.CODE, markup.RAW, markup.PUSHED
+        tokens = iter(tokens)
+        for text, tag in tokens:
+            if text:
+                if key is not run_key:
+                    if key is None:
+                        run_key = None
+                    else:
+                        run_key = key
+                        run = len(parts)
+                        more = None
+                        counted = not text.isspace()
+                        if counted:
+                            key.append(run)
+                elif key is not None:
+                    if not counted:
+                        key.append(run)
+                        counted = True
+                    if more is None:
+                        more = [run]
+                        page.joined[run] = (key, more)
+                    more.append(len(parts))
+                append(text)
+            if not tag:
+                continue
+            lower, kind, attrs = known.get(tag) or describe(tag, exact)
+            if kind >= end:
+                if kind > inline_end:
+                    if kind == markup.LITERAL:
+                        run_key = None
+                        append(tag)
+                    elif kind == markup.OPENER:  # browsers drop the rest; we keep it as it is
+                        append("".join([tag, *(t + m for t, m in tokens), rest]))
+                        return page
+                    else:
+                        raise _Anomaly
+                    continue
+                append(tag)
+                if kind != inline_end:
+                    run_key = None
+                if names[-1] == lower:
+                    names.pop()
+                    stack.pop()
+                elif lower in names:
+                    depth = len(names) - 1 - names[::-1].index(lower)
+                    del names[depth:], stack[depth:]
+                else:
+                    continue
+                context = stack[-1]
+                key, sig = context
+                continue
+            if kind > inline_leaf:
+                run_key = None
+            if attrs is None:
+                append(tag)
+                inner = context
+                if kind == code:
+                    verbatim = (sig[0], sig[1], sig[2], True, variant_lang)
+                    inner = by_sig.get(verbatim) or self.context(verbatim)
+            elif attrs.plain and key is not None:  # lang or data-article, in converted text
+                if attrs.before is None:
+                    append(tag)
+                else:
+                    extend((attrs.before, variant_lang, attrs.after))
+                pair = (attrs.script or sig[0], sig[1] if attrs.scope is None else attrs.scope)
+                inner = plain.get(pair) or self.context((*pair, True, False, variant_lang))
+            else:
+                inner_sig, pieces, values = attrs.plans.get(sig) or plan(tag, kind, attrs, sig)
+                if values:  # attribute values to convert, each a run of its own
+                    runs = self.runs_of(inner_sig[0], inner_sig[1])
+                    runs += [len(parts) + at for at in values]
+                extend(pieces)
+                inner = by_sig.get(inner_sig) or self.context(inner_sig)
+            if kind in pushed:
+                names.append(lower)
+                stack.append(inner)
+                context = inner
+                key, sig = context
+            elif kind == raw and not self.raw_text(lower, tokens, parts, rest):
+                return page
+        append(rest)
+        return page
+
+    def raw_text(self, name, tokens, parts, rest):
+        """
+        The content of a raw-text element, up to its end tag; False if it never
+        ends (the rest of the page is its content). Content the lexer read as
+        markup may hide the real end tag in a quoted value: then lex exactly.
+        """
+        content = []
+        for text, tag in tokens:
+            content.append(text)
+            if tag and _RAW_END[name].fullmatch(tag):
+                break
+            content.append(tag)
+        else:
+            tag = None
+            content.append(rest)
+        content = "".join(content)
+        if not self.exact and _RAW_END[name].search(content):
+            raise _Anomaly
+        parts.append(content)
+        if tag is None:
+            return False
+        parts.append(tag)
+        return True
 
 
-def _attr_value(match):
-    for group in (3, 4, 5):
-        if match.group(group) is not None:
-            return match.group(group)
-    return ""
-
-
-def _emit_tag_with_attrs(token, attrs, convertible, relabel, context, page, variant_lang, inline):
-    cursor = 0
-    done = set()
-    for match in attrs:
-        attr = match.group(1).lower()
-        if not match.group(2) or attr in done:
-            continue
-        done.add(attr)
-        group = next(g for g in (3, 4, 5) if match.group(g) is not None)
-        start, end = match.start(group), match.end(group)
-        if attr == "lang" and relabel:
-            page.literal(token[cursor:start], breaks_run=False)
-            page.literal(variant_lang, breaks_run=False)
-            cursor = end
-        elif attr in convertible:
-            page.literal(token[cursor:start], breaks_run=False)
-            page.attribute_text(token[start:end], *context)
-            cursor = end
-    page.literal(token[cursor:], breaks_run=not inline)
+def _cut(whole, alone):
+    """
+    ``whole``, a run converted as one phrase, cut where its ``alone``-converted
+    parts meet. Where a phrase across a tag changed length (内<b>存</b> →
+    記憶體 in s2twp) no cut is faithful: the tag falls proportionally within
+    the phrase, so the page still reads exactly as OpenCC converts the whole.
+    """
+    together = "".join(alone)
+    if together == whole:
+        return alone
+    blocks = difflib.SequenceMatcher(None, together, whole, autojunk=False).get_opcodes()
+    bounds = [0]
+    offset = 0
+    for part in alone[:-1]:
+        offset += len(part)
+        cut = len(whole)
+        for tag, i1, i2, j1, j2 in blocks:
+            if i1 <= offset < i2:
+                step = offset - i1
+                cut = j1 + (step if tag == "equal" else round(step * (j2 - j1) / (i2 - i1)))
+                break
+        bounds.append(max(bounds[-1], cut))
+    bounds.append(len(whole))
+    return [whole[start:end] for start, end in itertools.pairwise(bounds)]
