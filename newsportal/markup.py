@@ -11,6 +11,7 @@ with it. Descriptions depend only on the tag's text.
 """
 
 import re
+import sys
 from functools import lru_cache
 
 HANS = "zh-Hans"
@@ -63,7 +64,8 @@ END, INLINE_END, LITERAL, OPENER, UNSURE = range(7, 12)
 PUSHED = frozenset({INLINE_START, BLOCK, CODE})
 
 _KNOWN = {}  # markup -> (lower-case tag name or "", kind, Attributes or None)
-_KNOWN_KEPT = 20000
+_KNOWN_KEPT = 20000  # descriptions, at most
+_KNOWN_LONGEST = 2000  # characters of markup remembered (not a data: URL's image)
 _NAME = re.compile(r"</?([A-Za-z][^\s/>]*)")
 _ATTR = re.compile(r"""([^\s"'>/=]+)(?:(\s*=\s*)(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+)))?""", re.S)
 
@@ -81,7 +83,7 @@ def describe(markup, exact):
     its end is sure.
     """
     found = _describe(markup, exact)
-    if not exact:
+    if not exact and len(markup) <= _KNOWN_LONGEST:
         if len(_KNOWN) >= _KNOWN_KEPT:
             _KNOWN.clear()
         _KNOWN[markup] = found
@@ -92,7 +94,7 @@ def _describe(markup, exact):
     name = _NAME.match(markup)
     if name is None:
         return "", _not_a_tag(markup, exact), None
-    lower = name.group(1).lower()
+    lower = sys.intern(name.group(1).lower())  # compared with the open elements' names
     if not exact and _may_be_longer(markup):
         return lower, UNSURE, None
     if markup[1] == "/":

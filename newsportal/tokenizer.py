@@ -98,22 +98,25 @@ class _Anomaly(Exception):
     """The lexer's markup is not the page's: lex it exactly."""
 
 
-def tokenize(html, default_source, variant_lang):
+def tokenize(html, default_source, variant_lang, exact=False):
     """
     ``html`` as a ``Page``. Start tags whose ``lang`` names a Chinese script get
     ``variant_lang`` instead, since their text will be in the variant's script.
+    ``exact`` skips the fast lexer: the page is the same, only slower to get.
     """
     limit = html.rfind(">") + 1  # no markup can end after the last ">"
     tail = _UNTERMINATED.search(html, limit)
     end = tail.start() if tail else len(html)
     last = (html[limit:end], "")
-    tokens = _LEXER.findall(html, 0, limit)
-    tokens.append(last)
-    try:
-        return _Walk(default_source, variant_lang, exact=False).page(tokens, html[end:])
-    except _Anomaly:
-        tokens = [*_exact_tokens(html, limit), last]
-        return _Walk(default_source, variant_lang, exact=True).page(tokens, html[end:])
+    if not exact:
+        tokens = _LEXER.findall(html, 0, limit)
+        tokens.append(last)
+        try:
+            return _Walk(default_source, variant_lang, exact=False).page(tokens, html[end:])
+        except _Anomaly:
+            pass
+    tokens = [*_exact_tokens(html, limit), last]
+    return _Walk(default_source, variant_lang, exact=True).page(tokens, html[end:])
 
 
 def _exact_tokens(html, limit):
