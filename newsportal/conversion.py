@@ -412,10 +412,12 @@ def _site(rules):
     out once per glossary.
     """
     global _last_site
-    if _last_site[0] is not rules:
+    last_rules, view = _last_site
+    if last_rules is not rules:
         phrases = {rule.phrase: rule for rule in rules.rules if rule.scope is glossary.SITE}
         ordered = sorted(phrases, key=lambda p: (-len(p), p))  # longest first
         pattern = re.compile("|".join(map(re.escape, ordered))) if ordered else None
         scoped = {rule.scope for rule in rules.rules} - {glossary.SITE}
-        _last_site = (rules, (scoped, phrases, pattern))
-    return _last_site[1]
+        view = (scoped, phrases, pattern)
+        _last_site = (rules, view)
+    return view

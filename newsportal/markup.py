@@ -65,7 +65,7 @@ PUSHED = frozenset({INLINE_START, BLOCK, CODE})
 
 _KNOWN = {}  # markup -> (lower-case tag name or "", kind, Attributes or None)
 _KNOWN_KEPT = 20000  # descriptions, at most
-_KNOWN_LONGEST = 2000  # characters of markup remembered (not a data: URL's image)
+_KNOWN_LONGEST = 2000  # longer markup (an image in a data: URL) is described anew
 _NAME = re.compile(r"</?([A-Za-z][^\s/>]*)")
 _ATTR = re.compile(r"""([^\s"'>/=]+)(?:(\s*=\s*)(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+)))?""", re.S)
 
