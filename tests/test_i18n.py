@@ -251,23 +251,6 @@ def test_taiwan_page_shows_taiwan_phrasing_of_simplified_content(client, make_ar
 
 
 @pytest.mark.parametrize(
-    ("accept_language", "variant"),
-    [
-        *[(h, "zh-tw") for h in ["zh-TW", "zh-tw", "zh-Hant-TW"]],
-        *[(h, "zh-hk") for h in ["zh-HK", "zh-MO", "zh-Hant-HK", "zh-Hant-MO"]],
-        *[(h, "zh-hant") for h in ["zh-Hant", "zh-Hant-SG"]],
-        *[(h, "zh-hans") for h in ["zh-CN", "zh-SG", "zh", "zh-Hans", "zh-Hans-HK", "en-US"]],
-        ("zh-HK;q=0.5, zh-TW;q=0.9", "zh-tw"),
-        ("en, zh-MO;q=0.8, zh-CN;q=0.7", "zh-hk"),
-    ],
-)
-def test_accept_language_picks_one_of_four_variants(client, accept_language, variant):
-    response = client.get("/", HTTP_ACCEPT_LANGUAGE=accept_language)
-    assert response.status_code == 302
-    assert response["Location"] == f"/{variant}/"
-
-
-@pytest.mark.parametrize(
     ("remembered", "accept_language"),
     [("zh-tw", "zh-CN"), ("zh-tw", "zh-HK"), ("zh-hk", "zh-TW"), ("zh-hant", "zh-TW")],
 )

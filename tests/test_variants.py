@@ -43,14 +43,16 @@ def test_root_redirects_to_simplified_without_cookie_or_accept_language(client):
 @pytest.mark.parametrize(
     ("accept_language", "variant"),
     [
-        *[(h, "zh-tw") for h in ["zh-TW", "zh-Hant-TW"]],
-        *[(h, "zh-hk") for h in ["zh-HK", "zh-MO"]],
-        ("zh-Hant", "zh-hant"),
-        *[(h, "zh-hans") for h in ["zh-CN", "zh-SG", "zh", "zh-Hans", "zh-Hans-TW"]],
+        *[(h, "zh-tw") for h in ["zh-TW", "zh-tw", "zh-Hant-TW"]],
+        *[(h, "zh-hk") for h in ["zh-HK", "zh-MO", "zh-Hant-HK", "zh-Hant-MO"]],
+        *[(h, "zh-hant") for h in ["zh-Hant", "zh-Hant-SG"]],
+        *[(h, "zh-hans") for h in ["zh-CN", "zh-SG", "zh", "zh-Hans", "zh-Hans-TW", "zh-Hans-HK"]],
         *[(h, "zh-hans") for h in ["en-US", "fr", "garbage", "", "*", "!!;q=x"]],
         ("en;q=0.9, zh-TW;q=0.8", "zh-tw"),
         ("en-US,en;q=0.9,zh-HK;q=0.5,zh-CN;q=0.4", "zh-hk"),
         ("zh-TW;q=0, en", "zh-hans"),
+        ("zh-HK;q=0.5, zh-TW;q=0.9", "zh-tw"),
+        ("en, zh-MO;q=0.8, zh-CN;q=0.7", "zh-hk"),
     ],
 )
 def test_accept_language_picks_the_variant_of_the_redirect(client, accept_language, variant):
