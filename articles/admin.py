@@ -20,8 +20,11 @@ from django.utils.translation import gettext_lazy as _
 from taggit.forms import TagWidget
 
 from . import review
+from .editor import body_widget
 from .glossary_impact import affected_articles
+from .images import ImageUploadField
 from .models import Article, ConversionRule, Section, Tag
+from .revisions import RevisionAdmin
 
 # Our Tag model replaces taggit's; its admin would list an empty, confusing second tag table.
 admin.site.unregister(taggit.models.Tag)
@@ -85,9 +88,10 @@ class ArticleForm(forms.ModelForm):
             "published_at", "is_featured", "script",
         ]  # fmt: skip
         formfield_callback = _formfield
+        field_classes = {"cover": ImageUploadField}
         widgets = {
             "summary": forms.Textarea(attrs={"rows": 3}),
-            "body": forms.Textarea(attrs={"rows": 24, "class": "vLargeTextField body-editor"}),
+            "body": body_widget(),
             "reprint_note": forms.Textarea(attrs={"rows": 2}),
             "tags": TagWidget(
                 attrs={
@@ -99,7 +103,7 @@ class ArticleForm(forms.ModelForm):
 
 
 @admin.register(Article)
-class ArticleAdmin(admin.ModelAdmin):
+class ArticleAdmin(RevisionAdmin):
     form = ArticleForm
     formfield_overrides = URL_FIELD_OPTIONS
     list_display = [

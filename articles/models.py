@@ -6,8 +6,9 @@ in (detected on save, overridable), so the script-variant middleware can show
 Traditional-written text to Traditional readers exactly as written.
 """
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import models, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -56,6 +57,13 @@ class Section(models.Model):
         _("启用"), default=True, help_text=_("停用的栏目不在导航和首页出现，栏目页不可访问。")
     )
     script = models.CharField(_("书写文字"), max_length=8, editable=False, default=HANS)
+    editors = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("负责编辑"),
+        blank=True,
+        related_name="edited_sections",
+        help_text=_("“编辑”组的成员可以修改和发布这些栏目（含下级栏目）的文章。"),
+    )
 
     objects = SectionQuerySet.as_manager()
 
@@ -129,6 +137,16 @@ class ArticleQuerySet(models.QuerySet):
         return self.select_related("section").defer("body", "reprint_note")
 
 
+def _cover_path(instance, filename):
+    from .images import storage_name  # images imports models; resolved at upload time
+
+    return storage_name("covers", filename)
+
+
+class EditConflict(Exception):
+    """Someone else saved the article since this copy was read: saving it would lose their edit."""
+
+
 class Article(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", _("草稿")
@@ -163,14 +181,21 @@ class Article(models.Model):
     reprint_note = models.TextField(_("转载声明"), blank=True)
     cover = models.ImageField(
         _("封面图"),
-        upload_to="covers/%Y/%m/",
+        upload_to=_cover_path,
         blank=True,
         width_field="cover_width",
         height_field="cover_height",
     )
     cover_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
     cover_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    cover_alt = models.CharField(
+        _("封面图替代文字"),
+        max_length=200,
+        blank=True,
+        help_text=_("描述图片内容，供读屏软件和图片无法显示时使用；有封面图时必填。"),
+    )
     cover_caption = models.CharField(_("封面图说明"), max_length=200, blank=True)
+    cover_renditions = models.JSONField(_("封面图尺寸版本"), default=dict, editable=False)
     status = models.CharField(
         _("状态"), max_length=10, choices=Status.choices, default=Status.DRAFT, db_index=True
     )
@@ -192,6 +217,31 @@ class Article(models.Model):
     )
     field_scripts = models.JSONField(_("各字段书写文字"), default=dict, editable=False)
     view_count = models.PositiveIntegerField(_("阅读数"), default=0, editable=False)
+    version = models.PositiveIntegerField(
+        _("版本号"),
+        default=0,
+        editable=False,
+        help_text=_("每次保存加一；保存时与读取时的版本号不同，说明别人已改过，保存被拒绝。"),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("创建人"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="created_articles",
+    )
+    import_guid = models.CharField(
+        _("采集标识"),
+        max_length=500,
+        blank=True,
+        editable=False,
+        help_text=_("采集来源条目的 GUID 或网址，用于避免重复导入。"),
+    )
+    source_published_at = models.DateTimeField(
+        _("原文发布时间"), null=True, blank=True, editable=False
+    )
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("修改时间"), auto_now=True)
 
@@ -202,6 +252,17 @@ class Article(models.Model):
         verbose_name = _("文章")
         verbose_name_plural = _("文章")
         indexes = [models.Index(fields=["status", "published_at"], name="article_public_idx")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["import_guid"],
+                condition=~models.Q(import_guid=""),
+                name="unique_article_import_guid",
+            )
+        ]
+        permissions = [
+            ("publish_article", _("可以发布文章")),
+            ("withdraw_article", _("可以撤稿")),
+        ]
 
     def __str__(self):
         return self.title
@@ -213,10 +274,31 @@ class Article(models.Model):
         self.field_scripts = self.detect_scripts()
         if self.status == self.Status.PUBLISHED and self.published_at is None:
             self.published_at = timezone.now()
-        super().save(*args, **kwargs)
+        if self._state.adding or kwargs.get("force_insert"):
+            super().save(*args, **kwargs)
+            return
+        with transaction.atomic(using=kwargs.get("using")):
+            self.claim_version()
+            super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("articles:article", kwargs={"section": self.section.slug, "pk": self.pk})
+
+    def claim_version(self):
+        """
+        Move the stored version on from ``self.version``, or raise ``EditConflict``
+        if it is no longer that: one conditional UPDATE, so of two concurrent saves
+        of the same copy exactly one wins, on SQLite and PostgreSQL alike. Call it
+        inside the transaction that writes the change.
+        """
+        claimed = (
+            type(self)
+            ._base_manager.filter(pk=self.pk, version=self.version)
+            .update(version=models.F("version") + 1)
+        )
+        if not claimed:
+            raise EditConflict(self.pk)
+        self.version += 1
 
     def detect_scripts(self):
         """The script of each text field: the editor's choice, else what the text shows."""
@@ -246,6 +328,76 @@ class Article(models.Model):
             and self.published_at is not None
             and self.published_at > timezone.now()
         )
+
+
+class Transition(models.Model):
+    """One change of an article's state: who moved it, when, from what to what, and why."""
+
+    article = models.ForeignKey(
+        Article, verbose_name=_("文章"), on_delete=models.CASCADE, related_name="transitions"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("操作人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    from_status = models.CharField(
+        _("原状态"), max_length=10, choices=Article.Status.choices, blank=True
+    )
+    to_status = models.CharField(_("新状态"), max_length=10, choices=Article.Status.choices)
+    note = models.CharField(_("说明"), max_length=500, blank=True)
+    created_at = models.DateTimeField(_("时间"), default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("状态变更")
+        verbose_name_plural = _("状态变更记录")
+
+    def __str__(self):
+        return f"{self.article_id}: {self.from_status or '-'} → {self.to_status}"
+
+
+def _image_path(instance, filename):
+    """Generated names only: what the uploader called the file never reaches the disk."""
+    from .images import storage_name  # images imports models; resolved at upload time
+
+    return storage_name("images", filename)
+
+
+class ArticleImage(models.Model):
+    """An image for article bodies, re-encoded on upload, with its renditions."""
+
+    image = models.ImageField(
+        _("图片"), upload_to=_image_path, width_field="width", height_field="height"
+    )
+    width = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    height = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    alt = models.CharField(
+        _("替代文字"), max_length=200, help_text=_("描述图片内容，供读屏软件使用。")
+    )
+    caption = models.CharField(_("图片说明"), max_length=200, blank=True)
+    renditions = models.JSONField(_("尺寸版本"), default=dict, editable=False)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("上传人"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("图片")
+        verbose_name_plural = _("图片")
+
+    def __str__(self):
+        return self.alt or self.image.name
 
 
 class ConversionRuleQuerySet(models.QuerySet):

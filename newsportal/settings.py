@@ -53,6 +53,8 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django.contrib.sitemaps",
     "taggit",
+    "reversion",
+    "django_prose_editor",
     "newsportal",
     "articles.apps.ArticlesConfig",
 ]
