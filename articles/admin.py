@@ -19,7 +19,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from taggit.forms import TagWidget
 
-from . import review
+from . import image_admin, review  # noqa: F401 (image_admin registers the image library)
 from .editor import body_widget
 from .glossary_impact import affected_articles
 from .images import ImageUploadField
@@ -84,8 +84,8 @@ class ArticleForm(forms.ModelForm):
         model = Article
         fields = [
             "title", "subtitle", "section", "tags", "summary", "body", "author", "editor",
-            "source", "source_url", "reprint_note", "cover", "cover_caption", "status",
-            "published_at", "is_featured", "script",
+            "source", "source_url", "reprint_note", "cover", "cover_alt", "cover_caption",
+            "status", "published_at", "is_featured", "script",
         ]  # fmt: skip
         formfield_callback = _formfield
         field_classes = {"cover": ImageUploadField}
@@ -131,7 +131,7 @@ class ArticleAdmin(RevisionAdmin):
             _("署名与来源"),
             {"fields": [("author", "editor"), ("source", "source_url"), "reprint_note"]},
         ),
-        (_("封面"), {"fields": ["cover", "cover_caption"]}),
+        (_("封面"), {"fields": ["cover", "cover_alt", "cover_caption"]}),
         (_("发布"), {"fields": ["status", "published_at", "is_featured"]}),
         (
             _("书写文字与统计"),

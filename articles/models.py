@@ -284,6 +284,10 @@ class Article(models.Model):
     def get_absolute_url(self):
         return reverse("articles:article", kwargs={"section": self.section.slug, "pk": self.pk})
 
+    def clean(self):
+        if self.cover and not self.cover_alt.strip():
+            raise ValidationError({"cover_alt": _("有封面图时请填写替代文字，描述图片内容。")})
+
     def claim_version(self):
         """
         Move the stored version on from ``self.version``, or raise ``EditConflict``
