@@ -127,7 +127,7 @@ def detect_script(text, default=HANS):
 _CLAUSE = re.compile(r"[^\s，。！？；：、,.!?;:（）()「」『』“”‘’\"《》【】]+")
 
 
-def _pieces(text, source):
+def script_pieces(text, source):
     """
     Split ``text`` into (source, piece) by clause, so a Traditional clause inside
     Simplified-marked text (or the reverse) is converted from its own script.
@@ -145,7 +145,7 @@ def _pieces(text, source):
 
 @lru_cache(maxsize=1024)
 def _mixed_pieces(text, source):
-    """_pieces of text with both scripts: the same few (the site's name in its chrome) recur."""
+    """Pieces of text with both scripts: the same few (the site's name in its chrome) recur."""
     pieces = []
     position = 0
     for match in _CLAUSE.finditer(text):
@@ -253,7 +253,7 @@ def _glossary_pieces(rules, text, source, scope, variant):
         if rule is not None:
             yield None, rule.form_for(variant.code)
         else:
-            yield from _pieces(piece, source)
+            yield from script_pieces(piece, source)
 
 
 def _convert_batch(config, texts):

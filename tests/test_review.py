@@ -12,7 +12,7 @@ from pytest_django.asserts import assertContains, assertNotContains
 
 from articles import review
 from articles.models import ConversionRule
-from newsportal import glossary
+from newsportal import glossary, readings
 from newsportal.conversion import VARIANTS, convert_text
 
 pytestmark = pytest.mark.django_db
@@ -321,7 +321,7 @@ def test_query_count_does_not_depend_on_the_body_length(editor_client, make_arti
 
 
 def test_table_knows_the_classic_cases_and_not_mere_variant_shapes():
-    known = review.readings("发后干面里台系只了借复产说为线")
+    known = readings.readings("发后干面里台系只了借复产说为线")
     assert set(known["发"].bases) == {"發", "髮"}
     assert {"後", "后"} <= set(known["后"].bases)
     assert {"幹", "乾", "干"} <= set(known["干"].bases)
