@@ -12,7 +12,7 @@ from PIL import Image
 
 from articles.demo import EDITOR_PASSWORD, content
 from articles.models import RESERVED_SLUGS, Article, Section, Tag, TaggedArticle
-from newsportal.conversion import HANS, HANT
+from newsportal.conversion import HANS, HANT, detect_script
 
 
 @pytest.fixture
@@ -84,6 +84,26 @@ def test_covers_are_real_images(loaded, media_root):
         assert article.cover_caption
 
 
+def test_covers_have_alt_text_in_the_article_s_script(loaded):
+    for article in Article.objects.exclude(cover=""):
+        assert "封面" in article.cover_alt
+        assert detect_script(article.cover_alt) == detect_script(article.title), article.title
+
+
+def test_covers_go_through_the_pipeline(loaded, media_root):
+    """Re-encoded (no metadata), with renditions on disk, made at load and not on page views."""
+    for article in Article.objects.exclude(cover=""):
+        with Image.open(article.cover.path) as picture:
+            assert "exif" not in picture.info and "icc_profile" not in picture.info
+        renditions = article.cover_renditions
+        assert renditions["source"] == article.cover.name
+        assert [size["width"] for size in renditions["sizes"]] == [320, 640, 1200]
+        for size in renditions["sizes"]:
+            for kind in ("webp", "jpeg"):
+                with Image.open(media_root / size[kind]) as picture:
+                    assert picture.size == (size["width"], size["height"])
+
+
 def test_second_run_changes_nothing(loaddemo, media_root):
     loaddemo()
     before = _state(media_root)
@@ -104,11 +124,40 @@ def test_editors_changes_survive_a_rerun(loaded, loaddemo):
     assert article.summary == "编辑改过的导语"
 
 
-def test_missing_cover_file_is_redrawn_in_place(loaded, loaddemo, media_root):
+def test_missing_cover_files_are_redrawn_in_place(loaded, loaddemo, media_root):
     files = _files(media_root)
-    files[0].unlink()
-    loaddemo()
+    article = Article.objects.exclude(cover="").first()
+    master = media_root / article.cover.name
+    rendition = media_root / article.cover_renditions["sizes"][1]["webp"]
+    other = Article.objects.exclude(cover="").exclude(pk=article.pk).first()
+    other_rendition = media_root / other.cover_renditions["sizes"][0]["jpeg"]
+    for path in (master, rendition, other_rendition):
+        path.unlink()
+    output = loaddemo()
     assert _files(media_root) == files
+    assert "封面图 covers: 新建 created 2" in output
+    with Image.open(master) as picture:
+        assert picture.size == (1200, 675)
+    with Image.open(other_rendition) as picture:
+        assert picture.size == (320, 180)
+
+
+def test_reset_database_with_kept_media_draws_nothing_twice(loaded, loaddemo, media_root):
+    files = _files(media_root)
+    Article.objects.all().delete()
+    output = loaddemo()
+    assert _files(media_root) == files
+    assert "封面图 covers: 新建 created 0" in output
+    assert all(a.cover_renditions["sizes"] for a in Article.objects.exclude(cover=""))
+
+
+def test_an_editor_s_cover_is_left_alone(loaded, loaddemo, media_root):
+    article = Article.objects.exclude(cover="").first()
+    article.cover = ""
+    article.save()
+    loaddemo()
+    article.refresh_from_db()
+    assert not article.cover
 
 
 def test_editor_can_log_in_to_the_admin(loaded, client):

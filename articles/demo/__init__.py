@@ -8,14 +8,16 @@ on the next load); whatever is found is left exactly as it is, because an
 editor may have rewritten, rescheduled or unpublished it while trying the
 admin, and a re-run must not undo that. So publication times are set relative
 to the first load and are not refreshed later, and a cover is drawn only for an
-article being created (or when its demo file has gone missing from disk).
+article being created (or when its demo file or a rendition of it has gone
+missing from disk). Demo covers go through the upload pipeline: re-encoded,
+with alt text and renditions.
 """
 
 import random
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import timedelta
-from pathlib import PurePosixPath
+from functools import cache
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
@@ -23,10 +25,12 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
+from articles import images
 from articles.models import Article, Section, Tag, TaggedArticle
+from newsportal.conversion import detect_script
 
 from . import content
-from .covers import draw_cover
+from .covers import describe_cover, draw_cover
 
 EDITOR_USERNAME = "editor"
 EDITOR_PASSWORD = "newsportal-demo"  # printed by loaddemo; a demo account, not a secret
@@ -147,40 +151,64 @@ def _views(entry, status):
 
 
 def _cover_name(entry):
-    return f"demo-{entry['key']}.jpg"
+    """
+    A stable name, not a generated one: a reset database with kept media finds
+    its covers again instead of drawing a second copy, and an article whose
+    cover is no longer this file has an editor's cover, which a load leaves alone.
+    """
+    return f"covers/demo/{entry['key']}.jpg"
 
 
 def _attach_cover(article, entry):
     """
-    Save the drawn cover under its stable name, or reuse that file when an
-    earlier load left it on disk (a reset database, kept media): the storage
-    would otherwise add a second copy under a suffixed name. True if drawn.
+    Give a new article its cover, alt text and renditions: the drawn picture
+    (or the file an earlier load left, if it is still there). True if drawn.
     """
     name = _cover_name(entry)
-    path = article.cover.field.generate_filename(article, name)
-    if article.cover.storage.exists(path):
-        article.cover = path  # the descriptor reads the dimensions back from the file
-        return False
-    # A nameless ContentFile would leave cover_width/height empty, and Django
-    # then opens the file every time the article is loaded, to measure it.
-    picture = ContentFile(draw_cover(entry["key"]), name=name)
-    article.cover.save(name, picture, save=False)
-    return True
+    storage = article.cover.storage
+    master, rendered, watermark = _processed(entry["key"], images.watermark_text())
+    drawn = not storage.exists(name)
+    if drawn:
+        storage.save(name, ContentFile(master))  # the name is free: it was just found missing
+    article.cover = name  # the descriptor reads the dimensions back from the file
+    article.cover_alt = describe_cover(entry["key"], detect_script(entry["title"]))
+    # Recorded before the save, so the save's receiver finds them made.
+    article.cover_renditions = images.store_renditions(storage, name, rendered, watermark)
+    return drawn
 
 
 def _restore_cover(article, entry):
     """
-    Redraw a demo cover whose file is gone (media wiped, database kept). True if
-    drawn, False if on disk, None if the article has no demo cover (an editor's).
+    Redraw a demo cover, or store its renditions again, where a file is gone
+    (media wiped, database kept), in place under the same names. True if
+    anything was redrawn, False if all is on disk, None if the article has no
+    demo cover (an editor's).
     """
     name = article.cover.name
-    if not name or PurePosixPath(name).name != _cover_name(entry):
+    if name != _cover_name(entry):
         return None
     storage = article.cover.storage
-    if storage.exists(name):
+    renditions = article.cover_renditions
+    on_disk = [name, *images.rendition_names(renditions)]
+    if renditions.get("source") == name and all(map(storage.exists, on_disk)):
         return False
-    storage.save(name, ContentFile(draw_cover(entry["key"])))
+    master, rendered, watermark = _processed(entry["key"], images.watermark_text())
+    if not storage.exists(name):
+        storage.save(name, ContentFile(master))
+    renditions = images.store_renditions(storage, name, rendered, watermark)
+    Article.objects.filter(pk=article.pk).update(cover_renditions=renditions)
     return True
+
+
+@cache
+def _processed(key, watermark):
+    """
+    The demo cover ``key`` as an upload of it would be stored: (the re-encoded
+    file, its renditions, the watermark on them). Drawn from the key alone, so
+    a process makes each once, however often it loads the demo (tests do).
+    """
+    master = images.prepare(ContentFile(draw_cover(key), name="cover.jpg")).read()
+    return master, images.render_renditions(master, watermark), watermark
 
 
 def _ensure_editor():
