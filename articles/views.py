@@ -6,10 +6,11 @@ picks the object, the list and the template.
 from django.db.models import F
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
-from django.utils.cache import add_never_cache_headers
+from django.template.response import TemplateResponse
+from django.utils.cache import add_never_cache_headers, patch_vary_headers
 from django.views.generic import DetailView, ListView, TemplateView
 
-from . import listings
+from . import listings, workflow
 from .models import Article, Tag
 from .sections import section_tree
 
@@ -81,30 +82,40 @@ class TagView(ArticleListMixin, ListView):
 
 
 class ArticleView(DetailView):
+    """
+    A public article; for staff who may open it in the admin, a preview of an
+    unpublished one (never cached: it depends on who asks). A withdrawn article
+    is gone for everyone else: 410, with a page saying so.
+    """
+
     template_name = "articles/article.html"
     context_object_name = "article"
 
     def get_object(self, queryset=None):
         articles = Article.objects.select_related("section").prefetch_related("tags")
-        article = articles.published().filter(pk=self.kwargs["pk"]).first()
-        self.preview = False
-        if article is None and self.request.user.is_staff:
-            article = articles.filter(pk=self.kwargs["pk"]).first()
-            self.preview = article is not None
+        article = articles.filter(pk=self.kwargs["pk"]).first()
         if article is None:
             raise Http404("no such article")
         return article
 
     def get(self, request, *args, **kwargs):
         self.object = self.get_object()
+        # Only an unpublished article asks who is reading: public pages stay the same for all.
+        self.preview = not self.object.is_public
+        if self.preview and not workflow.may_view(request.user, self.object):
+            if self.object.status == Article.Status.WITHDRAWN:
+                return gone(request)
+            raise Http404("no such article")
         if self.object.section.slug != kwargs["section"]:
             # The article moved, or the section was renamed: one canonical URL.
-            return redirect(self.object, permanent=not self.preview)
-        if not self.preview and listings.counts_as_view(request):
-            Article.objects.filter(pk=self.object.pk).update(view_count=F("view_count") + 1)
-        response = self.render_to_response(self.get_context_data(object=self.object))
+            response = redirect(self.object, permanent=not self.preview)
+        else:
+            if not self.preview and listings.counts_as_view(request):
+                Article.objects.filter(pk=self.object.pk).update(view_count=F("view_count") + 1)
+            response = self.render_to_response(self.get_context_data(object=self.object))
         if self.preview:
             add_never_cache_headers(response)
+            patch_vary_headers(response, ["Cookie"])
         return response
 
     def get_context_data(self, **kwargs):
@@ -121,3 +132,10 @@ class ArticleView(DetailView):
             hot=listings.hot(limit=8),
             **kwargs,
         )
+
+
+def gone(request):
+    """A withdrawn article's address: 410 Gone, explained to the reader, linking home."""
+    response = TemplateResponse(request, "articles/gone.html", status=410)
+    patch_vary_headers(response, ["Cookie"])  # staff who may see it get a preview instead
+    return response

@@ -240,7 +240,7 @@ def test_a_pin_applies_to_this_article_only(editor_client, make_article):
 def test_writer_without_glossary_permission_sees_no_buttons_and_cannot_pin(
     client, writer, make_article
 ):
-    article = make_article(body="<p>地上有一根发。</p>")
+    article = make_article(body="<p>地上有一根发。</p>", created_by=writer)
     client.force_login(writer)
     response = client.get(review_url(article))
     assert response.status_code == 200
