@@ -3,13 +3,17 @@ Editors' screens. The admin is never script-converted: editors see and keep
 exactly what they typed.
 """
 
+import copy
+
 import taggit.models
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Permission
 from django.core.exceptions import PermissionDenied
 from django.db import models
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -19,12 +23,13 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from taggit.forms import TagWidget
 
-from . import image_admin, review  # noqa: F401 (image_admin registers the image library)
+from . import image_admin, review, workflow  # noqa: F401 (image_admin registers the library)
 from .editor import body_widget
 from .glossary_impact import affected_articles
 from .images import ImageUploadField
 from .models import Article, ConversionRule, Section, Tag
-from .revisions import RevisionAdmin
+from .revision_admin import RevisionAdmin
+from .workflow_admin import ArticleWorkflowMixin
 
 # Our Tag model replaces taggit's; its admin would list an empty, confusing second tag table.
 admin.site.unregister(taggit.models.Tag)
@@ -32,11 +37,14 @@ admin.site.unregister(taggit.models.Tag)
 
 @admin.register(Section)
 class SectionAdmin(admin.ModelAdmin):
-    list_display = ["name", "slug", "parent", "position", "is_active", "article_count"]
+    list_display = [
+        "name", "slug", "parent", "position", "is_active", "article_count", "editor_names",
+    ]  # fmt: skip
     list_editable = ["position", "is_active"]
     list_filter = ["is_active", "parent"]
     search_fields = ["name", "slug", "description"]
     autocomplete_fields = ["parent"]
+    filter_horizontal = ["editors"]
 
     def get_queryset(self, request):
         # Explicit order: Meta.ordering is dropped from GROUP BY queries.
@@ -44,13 +52,36 @@ class SectionAdmin(admin.ModelAdmin):
             super()
             .get_queryset(request)
             .select_related("parent")
+            .prefetch_related("editors")
             .annotate(_article_count=Count("articles"))
             .order_by("position", "id")
         )
 
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "editors":
+            # Only someone who may publish can be put in charge of a section.
+            publish = Q(codename="publish_article", content_type__app_label="articles")
+            kwargs["queryset"] = (
+                get_user_model()
+                .objects.filter(is_active=True, is_staff=True)
+                .filter(
+                    Q(is_superuser=True)
+                    | Q(groups__permissions__in=Permission.objects.filter(publish))
+                    | Q(user_permissions__in=Permission.objects.filter(publish))
+                )
+                .distinct()
+                .order_by(get_user_model().USERNAME_FIELD)
+            )
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
     @admin.display(description=_("文章数"), ordering="_article_count")
     def article_count(self, section):
         return section._article_count
+
+    @admin.display(description=_("负责编辑"))
+    def editor_names(self, section):
+        names = (user.get_full_name() or user.get_username() for user in section.editors.all())
+        return "、".join(names)
 
 
 @admin.register(Tag)
@@ -80,6 +111,22 @@ def _formfield(db_field, **kwargs):
 
 
 class ArticleForm(forms.ModelForm):
+    """
+    The article as editors write it. The admin binds ``user``; the status then
+    offers only the moves that user may make, and ``clean`` refuses any other
+    (a forged POST gets a form error and nothing is saved). Without a user
+    (scripts) the form checks the fields only.
+    """
+
+    transition_note = forms.CharField(
+        label=_("状态变更说明"),
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("改变状态时填写，会记入状态记录；退回修改和撤稿必须写明原因。"),
+    )
+    user = None
+
     class Meta:
         model = Article
         fields = [
@@ -101,9 +148,56 @@ class ArticleForm(forms.ModelForm):
             ),
         }
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.source_status = workflow.source_of(self.instance)
+        if self.user is not None and "status" in self.fields:
+            self.fields["status"].choices = workflow.status_choices(self.user, self.instance)
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.user is not None:
+            self.check_workflow(cleaned)
+        return cleaned
+
+    def check_workflow(self, cleaned):
+        """The edit as a whole must be one this user may make, judged on the result too."""
+        user, source = self.user, self.source_status
+        # The instance still holds the stored values; judge a copy carrying the new section.
+        proposed = copy.copy(self.instance)
+        if cleaned.get("section") is not None:
+            proposed.section = cleaned["section"]
+        if source == workflow.NEW:
+            proposed.created_by_id = user.pk
+        elif proposed.section_id != self.instance.section_id and not workflow.may_edit(
+            user, proposed
+        ):
+            self.add_error("section", _("你只能把文章放进自己负责的栏目。"))
+            return
+        target = cleaned.get("status", self.instance.status)
+        note = cleaned.get("transition_note", "").strip()
+        if target != source:
+            reason = workflow.refusal(user, proposed, target)
+            if reason is not None:
+                self.add_error("status", reason)
+            elif workflow.needs_note(source, target) and not note:
+                self.add_error(
+                    "transition_note",
+                    _("“%(verb)s”需要写明原因。")
+                    % {"verb": workflow.MOVES[(source, target)].verb},
+                )
+        elif note:
+            self.add_error(
+                "transition_note",
+                _("状态没有改变，说明不会被记录：请选择新的状态，或清空说明。"),
+            )
+        for name in workflow.DESK_FIELDS:
+            if name in self.changed_data and not workflow.in_charge(user, proposed):
+                self.add_error(name, _("只有负责该栏目的编辑可以设置发布时间和头条。"))
+
 
 @admin.register(Article)
-class ArticleAdmin(RevisionAdmin):
+class ArticleAdmin(ArticleWorkflowMixin, RevisionAdmin):
     form = ArticleForm
     formfield_overrides = URL_FIELD_OPTIONS
     list_display = [
@@ -113,16 +207,20 @@ class ArticleAdmin(RevisionAdmin):
         "published_at",
         "is_featured",
         "author",
+        "created_by",
         "view_count",
     ]
     list_display_links = ["title"]
     list_filter = ["status", "is_featured", "section", "published_at"]
-    list_select_related = ["section"]
+    list_select_related = ["section", "created_by"]
     search_fields = ["title", "subtitle", "summary", "body", "author", "editor"]
     date_hierarchy = "published_at"
     autocomplete_fields = ["section"]
     readonly_fields = ["created_at", "updated_at", "view_count", "detected_scripts"]
-    actions = ["publish", "unpublish", "feature", "unfeature"]
+    actions = [
+        "submit", "publish", "send_back", "unpublish", "withdraw", "restore",
+        "feature", "unfeature",
+    ]  # fmt: skip
     list_per_page = 50
     save_on_top = True
     fieldsets = [
@@ -143,7 +241,7 @@ class ArticleAdmin(RevisionAdmin):
     ]
 
     class Media:
-        js = ["admin/js/tag-suggestions.js", "admin/js/body-marks.js"]
+        js = ["admin/js/tag-suggestions.js"]
 
     @admin.display(description=_("状态"), ordering="status")
     def status_label(self, article):
@@ -164,29 +262,6 @@ class ArticleAdmin(RevisionAdmin):
             for field, script in article.field_scripts.items()
             if getattr(article, field)
         )
-
-    @admin.action(description=_("发布所选文章"))
-    def publish(self, request, queryset):
-        now = timezone.now()
-        queryset.filter(published_at__isnull=True).update(published_at=now)
-        count = queryset.update(status=Article.Status.PUBLISHED, updated_at=now)
-        self._report(request, count, "篇文章已发布。")
-
-    @admin.action(description=_("撤回为草稿"))
-    def unpublish(self, request, queryset):
-        count = queryset.update(status=Article.Status.DRAFT, updated_at=timezone.now())
-        self._report(request, count, "篇文章已撤回为草稿。")
-
-    @admin.action(description=_("设为头条"))
-    def feature(self, request, queryset):
-        self._report(request, queryset.update(is_featured=True), "篇文章已设为头条。")
-
-    @admin.action(description=_("取消头条"))
-    def unfeature(self, request, queryset):
-        self._report(request, queryset.update(is_featured=False), "篇文章已取消头条。")
-
-    def _report(self, request, count, text):
-        self.message_user(request, f"{count} {text}", messages.SUCCESS)
 
     def get_urls(self):
         return [

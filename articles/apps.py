@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_delete, post_save
 from django.utils.translation import gettext_lazy as _
 
 
@@ -10,7 +11,8 @@ class ArticlesConfig(AppConfig):
     def ready(self):
         from newsportal import glossary
 
-        from .models import ConversionRule
+        from . import images, revisions  # noqa: F401 (receivers: renditions; revisions on every save)
+        from .models import Article, ArticleImage, ConversionRule
 
         def load():
             for rule in ConversionRule.objects.all():
@@ -18,3 +20,12 @@ class ArticlesConfig(AppConfig):
 
         # The converter reads rules through this registry: newsportal never imports articles.
         glossary.register(ConversionRule.objects.version, load)
+
+        # Renditions are made when a model is saved with a new image, however it was saved.
+        post_save.connect(images.article_saved, sender=Article, dispatch_uid="cover_renditions")
+        post_save.connect(
+            images.library_image_saved, sender=ArticleImage, dispatch_uid="image_renditions"
+        )
+        post_delete.connect(
+            images.library_image_deleted, sender=ArticleImage, dispatch_uid="image_files"
+        )

@@ -156,7 +156,7 @@ class Article(models.Model):
 
     # Fields whose source script is detected on save.
     SCRIPTED_FIELDS = (
-        "title", "subtitle", "summary", "body", "reprint_note", "cover_caption",
+        "title", "subtitle", "summary", "body", "reprint_note", "cover_alt", "cover_caption",
         "author", "editor", "source",
     )  # fmt: skip
 

@@ -168,6 +168,12 @@ STORAGES = {
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
+# Uploaded images (articles/images.py): refused above these limits, before decoding.
+NEWSPORTAL_IMAGE_MAX_BYTES = int(os.environ.get("NEWSPORTAL_IMAGE_MAX_MB", "15")) * 1024 * 1024
+NEWSPORTAL_IMAGE_MAX_PIXELS = int(os.environ.get("NEWSPORTAL_IMAGE_MAX_PIXELS", "40000000"))
+# Text drawn bottom right on image renditions (never on the stored original); blank: none.
+NEWSPORTAL_WATERMARK = os.environ.get("NEWSPORTAL_WATERMARK", "").strip()
+
 TAGGIT_CASE_INSENSITIVE = True
 # Editors separate tags with Chinese commas and 、 as often as with ASCII commas.
 TAGGIT_TAGS_FROM_STRING = "articles.text.parse_tags"

@@ -61,6 +61,7 @@ def test_editor_changes_an_article_and_schedules_it(editor_client, article):
         url,
         _form(
             article.section,
+            base_version=article.version,
             title="改过的標題",
             status=Article.Status.PUBLISHED,
             published_at_0="2099-01-01",
@@ -184,8 +185,8 @@ def test_admin_index_lists_one_tag_table(editor_client):
 
 def test_body_editor_offers_do_not_convert_marks(editor_client, article):
     response = editor_client.get(reverse("admin:articles_article_change", args=[article.pk]))
-    assertContains(response, "admin/js/body-marks.js")
-    assertContains(response, 'class="vLargeTextField body-editor"')
+    assertContains(response, "admin/js/body-editor.js")
+    assertContains(response, 'class="body-editor"')
 
 
 def test_do_not_convert_span_survives_saving_and_shows_as_written(editor_client, client, section):
