@@ -151,8 +151,19 @@ class ArticleForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.source_status = workflow.source_of(self.instance)
+        stored = self.instance.published_at
+        if stored is not None and "published_at" in self.fields:
+            # The time widget shows minutes: compare (and keep) the stored time at that precision.
+            self.initial["published_at"] = stored.replace(second=0, microsecond=0)
         if self.user is not None and "status" in self.fields:
             self.fields["status"].choices = workflow.status_choices(self.user, self.instance)
+
+    def clean_published_at(self):
+        """An untouched time keeps its seconds, so a plain save changes nothing about it."""
+        value = self.cleaned_data["published_at"]
+        if "published_at" not in self.changed_data:
+            return self.instance.published_at if value is not None else value
+        return value
 
     def clean(self):
         cleaned = super().clean()

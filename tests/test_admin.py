@@ -1,12 +1,17 @@
 """The editors' admin, used the way an editor uses it."""
 
+from datetime import timedelta
+
 import pytest
+from django.contrib.admin.models import LogEntry
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import override
 from pytest_django.asserts import assertContains, assertNotContains
 
 from articles.models import Article, Section
+
+from .changeform import change_url, open_form
 
 pytestmark = pytest.mark.django_db
 
@@ -200,3 +205,18 @@ def test_do_not_convert_span_survives_saving_and_shows_as_written(editor_client,
     with override("zh-hant"):
         url = article.get_absolute_url()
     assertContains(client.get(url), '記者<span translate="no">陈航</span>報道')
+
+
+def test_saving_an_untouched_form_keeps_the_publication_time_to_the_second(
+    editor_client, make_article
+):
+    """The time widget shows minutes; a plain save must not move the time or log a change."""
+    published_at = timezone.now().replace(second=42, microsecond=123000) - timedelta(hours=2)
+    article = make_article(published_at=published_at)
+    _, data = open_form(editor_client, article)
+    response = editor_client.post(change_url(article), data)
+    assert response.status_code == 302
+    article.refresh_from_db()
+    assert article.published_at == published_at
+    entry = LogEntry.objects.filter(object_id=str(article.pk)).latest("pk")
+    assert "发布时间" not in entry.get_change_message()
