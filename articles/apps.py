@@ -11,7 +11,7 @@ class ArticlesConfig(AppConfig):
     def ready(self):
         from newsportal import glossary
 
-        from . import images, revisions  # noqa: F401 (receivers: renditions; revisions on every save)
+        from . import renditions, revisions  # noqa: F401 (revisions: a receiver on every save)
         from .models import Article, ArticleImage, ConversionRule
 
         def load():
@@ -22,10 +22,12 @@ class ArticlesConfig(AppConfig):
         glossary.register(ConversionRule.objects.version, load)
 
         # Renditions are made when a model is saved with a new image, however it was saved.
-        post_save.connect(images.article_saved, sender=Article, dispatch_uid="cover_renditions")
         post_save.connect(
-            images.library_image_saved, sender=ArticleImage, dispatch_uid="image_renditions"
+            renditions.article_saved, sender=Article, dispatch_uid="cover_renditions"
+        )
+        post_save.connect(
+            renditions.library_image_saved, sender=ArticleImage, dispatch_uid="image_renditions"
         )
         post_delete.connect(
-            images.library_image_deleted, sender=ArticleImage, dispatch_uid="image_files"
+            renditions.library_image_deleted, sender=ArticleImage, dispatch_uid="image_files"
         )

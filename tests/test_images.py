@@ -28,7 +28,7 @@ from django.urls import reverse
 from PIL import ExifTags, Image, ImageCms
 from pytest_django.asserts import assertContains, assertNotContains
 
-from articles import images
+from articles import images, renditions
 from articles.models import Article, ArticleImage, EditConflict
 from articles.templatetags.images import with_pictures
 
@@ -519,7 +519,7 @@ def test_a_new_cover_gets_new_renditions_and_the_old_files_stay_for_revisions(
         cover=images.prepare(ContentFile(_jpeg(), name="a.jpg")), cover_alt="图"
     )
     old = [media_root / article.cover.name] + [
-        media_root / name for name in images.rendition_names(article.cover_renditions)
+        media_root / name for name in renditions.rendition_names(article.cover_renditions)
     ]
     article.refresh_from_db()
     article.cover = images.prepare(ContentFile(_jpeg((500, 500)), name="b.jpg"))
@@ -597,9 +597,11 @@ def test_no_watermark_by_default(make_article, media_root):
     assert high - low < 10
 
 
-@pytest.mark.skipif(not Path(images.WATERMARK_FONT).exists(), reason="fonts-wqy-microhei missing")
+@pytest.mark.skipif(
+    not Path(renditions.WATERMARK_FONT).exists(), reason="fonts-wqy-microhei missing"
+)
 def test_watermark_font_has_chinese_glyphs():
-    assert "WenQuanYi" in images._font(24).getname()[0]
+    assert "WenQuanYi" in renditions._font(24).getname()[0]
 
 
 # Pages.

@@ -4,6 +4,7 @@ touching what editors changed; broken input fails alone and loudly; hostile
 files and markup do no harm. The samples are in tests/data/import/.
 """
 
+import json
 import threading
 import time
 from datetime import UTC, datetime
@@ -20,6 +21,7 @@ from django.utils import timezone
 from reversion.models import Version
 
 from articles import importers
+from articles.importers import sources
 from articles.models import Article, Transition
 from newsportal.conversion import HANS, HANT
 
@@ -525,7 +527,7 @@ def test_feed_is_imported_from_an_http_url(section, web):
 
     assert err == ""
     assert "新建 created 6，跳过 skipped 0，失败 failed 0" in out
-    assert web.user_agents == [importers.USER_AGENT] * 2
+    assert web.user_agents == [sources.USER_AGENT] * 2
     assert Article.objects.get(title="港灣書展週末登場").field_scripts["title"] == HANT
 
 
@@ -547,7 +549,7 @@ def test_http_error_is_an_input_failure(section, web):
 
 
 def test_download_over_the_size_cap_is_refused(section, web, monkeypatch):
-    monkeypatch.setattr(importers, "MAX_BYTES", 1024)
+    monkeypatch.setattr(sources, "MAX_BYTES", 1024)
 
     _, err, _ = run_failing(f"{web.url}/feed.rss")
 
@@ -556,7 +558,7 @@ def test_download_over_the_size_cap_is_refused(section, web, monkeypatch):
 
 
 def test_slow_server_times_out(section, web, monkeypatch):
-    monkeypatch.setattr(importers, "FETCH_TIMEOUT", 0.3)
+    monkeypatch.setattr(sources, "FETCH_TIMEOUT", 0.3)
 
     _, err, _ = run_failing(f"{web.url}/slow")
 
@@ -582,4 +584,23 @@ def test_redirect_to_another_http_url_is_followed(section, web):
     out, _ = run(f"{web.url}/redirect?/feed.atom")
 
     assert "新建 created 3" in out
-    assert web.user_agents == [importers.USER_AGENT] * 2
+    assert web.user_agents == [sources.USER_AGENT] * 2
+
+
+def test_nul_in_the_feed_s_source_name_does_not_fail_its_items(section, tmp_path):
+    """The source name reaches the revision comment and transition note; PostgreSQL refuses NUL."""
+    feed = tmp_path / "nul-source.json"
+    feed.write_text(
+        json.dumps(
+            {
+                "source": "江城\x00晨报",
+                "items": [{"guid": "nul-1", "title": "来源名里有空字符", "summary": "一段正文。"}],
+            }
+        ),
+        encoding="utf-8",
+    )
+    run(feed)
+
+    article = Article.objects.get(title="来源名里有空字符")
+    assert "\x00" not in article.source
+    assert "\x00" not in article.transitions.get().note

@@ -27,6 +27,12 @@ from django.utils import timezone
 
 from articles import images
 from articles.models import Article, Section, Tag, TaggedArticle
+from articles.renditions import (
+    render_renditions,
+    rendition_names,
+    store_renditions,
+    watermark_text,
+)
 from newsportal.conversion import detect_script
 
 from . import content
@@ -166,14 +172,14 @@ def _attach_cover(article, entry):
     """
     name = _cover_name(entry)
     storage = article.cover.storage
-    master, rendered, watermark = _processed(entry["key"], images.watermark_text())
+    master, rendered, watermark = _processed(entry["key"], watermark_text())
     drawn = not storage.exists(name)
     if drawn:
         storage.save(name, ContentFile(master))  # the name is free: it was just found missing
     article.cover = name  # the descriptor reads the dimensions back from the file
     article.cover_alt = describe_cover(entry["key"], detect_script(entry["title"]))
     # Recorded before the save, so the save's receiver finds them made.
-    article.cover_renditions = images.store_renditions(storage, name, rendered, watermark)
+    article.cover_renditions = store_renditions(storage, name, rendered, watermark)
     return drawn
 
 
@@ -189,13 +195,13 @@ def _restore_cover(article, entry):
         return None
     storage = article.cover.storage
     renditions = article.cover_renditions
-    on_disk = [name, *images.rendition_names(renditions)]
+    on_disk = [name, *rendition_names(renditions)]
     if renditions.get("source") == name and all(map(storage.exists, on_disk)):
         return False
-    master, rendered, watermark = _processed(entry["key"], images.watermark_text())
+    master, rendered, watermark = _processed(entry["key"], watermark_text())
     if not storage.exists(name):
         storage.save(name, ContentFile(master))
-    renditions = images.store_renditions(storage, name, rendered, watermark)
+    renditions = store_renditions(storage, name, rendered, watermark)
     Article.objects.filter(pk=article.pk).update(cover_renditions=renditions)
     return True
 
@@ -208,7 +214,7 @@ def _processed(key, watermark):
     a process makes each once, however often it loads the demo (tests do).
     """
     master = images.prepare(ContentFile(draw_cover(key), name="cover.jpg")).read()
-    return master, images.render_renditions(master, watermark), watermark
+    return master, render_renditions(master, watermark), watermark
 
 
 def _ensure_editor():
