@@ -10,6 +10,7 @@ from django.core.management import call_command
 from django.utils import timezone
 from PIL import Image
 
+from articles import workflow
 from articles.demo import EDITOR_PASSWORD, content
 from articles.models import RESERVED_SLUGS, Article, Section, Tag, TaggedArticle
 from newsportal.conversion import HANS, HANT, detect_script
@@ -160,16 +161,31 @@ def test_an_editor_s_cover_is_left_alone(loaded, loaddemo, media_root):
     assert not article.cover
 
 
-def test_editor_can_log_in_to_the_admin(loaded, client):
-    user = get_user_model().objects.get(username="editor")
+@pytest.mark.parametrize("username", ["chief", "editor", "reporter"])
+def test_each_role_s_demo_account_can_log_in_to_the_admin(loaded, client, username):
+    user = get_user_model().objects.get(username=username)
     assert user.is_staff
     assert not user.is_superuser
-    assert user.has_perm("articles.change_article")
-    assert user.has_perm("articles.add_section")
-    assert user.has_perm("taggit.change_tag")
-    assert client.login(username="editor", password=EDITOR_PASSWORD)
+    assert client.login(username=username, password=EDITOR_PASSWORD)
     assert client.get("/admin/").status_code == 200
     assert client.get("/admin/articles/article/").status_code == 200
+
+
+def test_demo_accounts_hold_their_roles(loaded):
+    users = get_user_model().objects
+    chief, editor, reporter = (
+        users.get(username=name) for name in ("chief", "editor", "reporter")
+    )
+    assert chief.has_perm("articles.change_section") and chief.has_perm(
+        "articles.withdraw_article"
+    )
+    assert editor.has_perm("articles.publish_article")
+    assert not editor.has_perm("articles.withdraw_article")
+    assert not editor.has_perm("articles.change_section")
+    every_article = Article.objects.count()
+    assert workflow.visible(editor, Article.objects.all()).count() == every_article
+    assert not reporter.has_perm("articles.publish_article")
+    assert workflow.visible(reporter, Article.objects.all()).count() == 0
 
 
 def test_existing_editor_keeps_their_password(loaddemo, django_user_model):
@@ -181,8 +197,8 @@ def test_existing_editor_keeps_their_password(loaddemo, django_user_model):
 
 def test_loaddemo_prints_where_to_log_in(loaded):
     assert "http://127.0.0.1:8000/admin/" in loaded
-    assert "editor" in loaded
-    assert EDITOR_PASSWORD in loaded
+    for username in ("chief", "editor", "reporter"):
+        assert f"{username} / {EDITOR_PASSWORD}" in loaded
 
 
 def test_scheduled_article_is_not_published(loaded):

@@ -20,7 +20,7 @@ from datetime import timedelta
 from functools import cache
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Permission
+from django.contrib.auth.models import Group
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
@@ -38,9 +38,15 @@ from newsportal.conversion import detect_script
 from . import content
 from .covers import describe_cover, draw_cover
 
+# One demo account per newsroom role (groups made by migration 0006), printed by
+# loaddemo: demo accounts, not secrets.
 EDITOR_USERNAME = "editor"
-EDITOR_PASSWORD = "newsportal-demo"  # printed by loaddemo; a demo account, not a secret
-EDITOR_APPS = ("articles", "taggit")
+EDITOR_PASSWORD = "newsportal-demo"
+ACCOUNTS = (
+    ("chief", "主编", "主编 chief editor: everything, sections and glossary included"),
+    ("editor", "编辑", "编辑 editor: edits and publishes in every demo section"),
+    ("reporter", "记者", "记者 writer: writes drafts and submits them for review"),
+)
 
 
 @dataclass
@@ -49,7 +55,8 @@ class Report:
 
     created: Counter = field(default_factory=Counter)
     present: Counter = field(default_factory=Counter)
-    editor_created: bool = False
+    accounts_created: list = field(default_factory=list)
+    accounts_present: list = field(default_factory=list)
 
 
 def load(now=None):
@@ -60,7 +67,7 @@ def load(now=None):
         sections = _load_sections(report)
         tags = _load_tags(report)
         _load_articles(sections, tags, now, report)
-        report.editor_created = _ensure_editor()
+        _ensure_accounts(report)
     return report
 
 
@@ -217,17 +224,22 @@ def _processed(key, watermark):
     return master, render_renditions(master, watermark), watermark
 
 
-def _ensure_editor():
+def _ensure_accounts(report):
     """
-    Create the demo editor: staff, not superuser, every permission on content
-    and tags, so the demo shows what an editor (not an administrator) sees.
-    An existing ``editor`` account is left alone, password included.
+    Create a staff account for each role, so a newcomer can try the newsroom as
+    each of its people: the demo 编辑 is in charge of every top-level section
+    (and so of every section). An existing account of that name is left
+    alone, password and groups included.
     """
     user_model = get_user_model()
-    if user_model._default_manager.filter(username=EDITOR_USERNAME).exists():
-        return False
-    user = user_model._default_manager.create_user(
-        EDITOR_USERNAME, password=EDITOR_PASSWORD, is_staff=True
-    )
-    user.user_permissions.set(Permission.objects.filter(content_type__app_label__in=EDITOR_APPS))
-    return True
+    for username, group_name, _description in ACCOUNTS:
+        if user_model._default_manager.filter(username=username).exists():
+            report.accounts_present.append(username)
+            continue
+        user = user_model._default_manager.create_user(
+            username, password=EDITOR_PASSWORD, is_staff=True
+        )
+        user.groups.add(Group.objects.get(name=group_name))
+        if group_name == "编辑":
+            user.edited_sections.set(Section.objects.filter(parent=None))
+        report.accounts_created.append(username)

@@ -20,7 +20,7 @@ KINDS = [
 
 
 class Command(BaseCommand):
-    help = "加载演示内容（栏目、文章、标签、封面图和演示编辑账号）；重复运行只补缺，不覆盖。"
+    help = "加载演示内容（栏目、文章、标签、封面图和各角色的演示账号）；重复运行只补缺，不覆盖。"
 
     def handle(self, *args, **options):
         report = demo.load()
@@ -34,12 +34,11 @@ class Command(BaseCommand):
             out.write(line)
         out.write("")
         out.write(f"编辑后台 / Editors' admin: {ADMIN_URL}")
-        if report.editor_created:
-            out.write(f"  用户名 user: {demo.EDITOR_USERNAME}")
-            out.write(f"  密码 password: {demo.EDITOR_PASSWORD}")
-        else:
-            out.write(
-                f"  用户 {demo.EDITOR_USERNAME} 已存在，密码未改动（演示密码为 "
-                f"{demo.EDITOR_PASSWORD}）/ user {demo.EDITOR_USERNAME} already exists; "
-                f"its password was left as it is (the demo password is {demo.EDITOR_PASSWORD})"
-            )
+        for username, _group, description in demo.ACCOUNTS:
+            if username in report.accounts_created:
+                out.write(f"  {username} / {demo.EDITOR_PASSWORD}  {description}")
+            else:
+                out.write(
+                    f"  {username}: 已存在，密码未改动 / already exists; its password was left "
+                    f"as it is (the demo password is {demo.EDITOR_PASSWORD})"
+                )
