@@ -35,14 +35,23 @@ CUSTOM_EXTENSIONS = {
         [],
         {
             tag: ["lang", "translate"]
-            for tag in ["p", "h2", "h3", "h4", "blockquote", "ul", "ol", "li", "th", "td"]
+            for tag in ["p", "h2", "h3", "h4", "blockquote", "ul", "ol", "li", "th", "td", "pre"]
         },
     ),
     "BodyImage": html_tags(
-        ["img"], {"img": ["src", "alt", "title", "width", "height", "data-image"]}
+        ["img", "a"],
+        {
+            "img": ["src", "alt", "title", "width", "height", "data-image"],
+            "a": ["href", "target", "rel"],
+        },
     ),
     "BodyFigure": html_tags(["figure"]),
     "BodyCaption": html_tags(["figcaption"]),
+    "BodyCode": html_tags(["code"]),
+    "BodyHighlight": html_tags(["mark"]),
+    "Abbreviation": html_tags(["abbr"], {"abbr": ["title"]}),
+    "HeaderScope": html_tags([], {"th": ["scope"]}),
+    "TableFigure": html_tags(["figure", "figcaption"]),
     "WordPaste": html_tags([]),
     "ChineseLabels": html_tags([]),
     # Bundled, but missing from django-prose-editor 0.28's own table; it writes nothing.
@@ -61,7 +70,14 @@ BODY_EXTENSIONS = {
     "Heading": {"levels": [2, 3, 4]},
     "Bold": True,
     "Italic": True,
-    "Code": True,
+    "Underline": True,
+    "Strike": True,
+    "Subscript": True,
+    "Superscript": True,
+    "BodyHighlight": True,
+    "BodyCode": True,
+    "Abbreviation": True,
+    "CodeBlock": True,
     "HardBreak": True,
     "BulletList": True,
     "OrderedList": {"listTypes": ORDERED_LIST_TYPES},
@@ -73,6 +89,8 @@ BODY_EXTENSIONS = {
     "TableRow": True,
     "TableHeader": True,
     "TableCell": True,
+    "HeaderScope": True,
+    "TableFigure": True,
     "BodyImage": True,
     "BodyFigure": True,
     "BodyCaption": True,

@@ -5,9 +5,11 @@ NUL and other control characters are stripped because OpenCC silently drops
 everything after a NUL (``s2tw("技术\\x00说明") == "技術"``), and no reader
 needs them. Body HTML is sanitised with an allow-list: editors paste from Word
 and the web, importers bring whatever a source site wrote, and a page must never
-run any of it. The allow-list covers everything the body editor can produce
-(``articles/editor.py``; ``tests/test_editor.py`` checks the two agree), so a
-body the editor wrote survives sanitising unchanged.
+run any of it. What the allow-list keeps is then written in the one form the
+body editor holds (``articles/body_reader.py``): a body the editor wrote survives
+sanitising unchanged, and a body saved any other way (imports, the demo, scripts)
+opens in the editor and saves again without a change (``tests/test_editor.py``
+checks both in Chromium).
 """
 
 import re
@@ -15,13 +17,18 @@ import re
 import nh3
 from taggit.utils import _parse_tags
 
+from .body_reader import WRAPPERS, normalise_body
+
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
+# What nh3 lets through. Tags the editor has no node for are kept this far so that
+# normalise_body can map them (h5 to h4, <caption> to <figcaption>, <del> to <s>, a
+# <section> to a block boundary rather than text run into its neighbour's).
 ALLOWED_TAGS = {
-    "p", "br", "hr", "h2", "h3", "h4", "h5", "h6", "strong", "b", "em", "i", "u", "s",
-    "sub", "sup", "mark", "small", "span", "a", "ul", "ol", "li", "blockquote", "q", "cite",
-    "figure", "figcaption", "img", "table", "thead", "tbody", "tfoot", "tr", "th", "td",
-    "caption", "pre", "code", "kbd", "samp", "abbr", "time", "div",
+    "p", "br", "hr", "h2", "h3", "h4", "h5", "h6", "strong", "b", "em", "i", "u", "ins",
+    "s", "del", "strike", "sub", "sup", "mark", "small", "span", "a", "ul", "ol", "li",
+    "blockquote", "q", "cite", "figure", "figcaption", "img", "table", "caption", "pre",
+    "code", "kbd", "samp", "abbr", "time", *WRAPPERS,
 }  # fmt: skip
 ALLOWED_ATTRIBUTES = {
     "*": {"lang", "translate", "title"},
@@ -30,7 +37,6 @@ ALLOWED_ATTRIBUTES = {
     "th": {"colspan", "rowspan", "scope"},
     "td": {"colspan", "rowspan"},
     "ol": {"start", "type", "data-type"},
-    "time": {"datetime"},
 }
 URL_SCHEMES = {"http", "https", "mailto"}
 # Removed with everything inside: their content is code, markup or metadata, never
@@ -69,7 +75,7 @@ def _attribute_filter(tag, attribute, value):
 
 
 _cleaner = nh3.Cleaner(
-    tags=ALLOWED_TAGS | {"h1"},  # kept only to become h2, see _tidy()
+    tags=ALLOWED_TAGS | {"h1"},  # kept only to become h2 (normalise_body)
     clean_content_tags=DROPPED_WITH_CONTENT,
     attributes=ALLOWED_ATTRIBUTES,
     attribute_filter=_attribute_filter,
@@ -80,43 +86,6 @@ _cleaner = nh3.Cleaner(
     strip_comments=True,
 )
 
-# nh3's output is well-formed and normalised (lower-case names, values in double
-# quotes with " escaped, < escaped in text), so a tag can be matched exactly.
-_TAG = re.compile(r'<(/?)(span|a|img|h1)((?:\s+[a-z][^\s"=>/]*(?:="[^"]*")?)*)\s*>')
-
-_EMPTY_SPAN = re.compile(r'<span(?:\s+[a-z][^\s"=>/]*(?:="[^"]*")?)*></span>')
-
-
-def _tidy(html):
-    """
-    ``html`` without the wrappers sanitising left meaningless: a ``<span>`` with
-    no attribute (Word's style-only spans), an ``<a>`` with no address (Word's
-    bookmarks, or a link whose ``javascript:`` address was removed) and an
-    ``<img>`` with no source; their text stays. Spans left empty go too. An
-    ``<h1>`` becomes ``<h2>``: the title is the page's only h1, a body's
-    headings start below it.
-    """
-    kept = {"span": [], "a": []}
-
-    def replace(match):
-        closing, tag, attributes = match.groups()
-        if tag == "h1":
-            return f"<{closing}h2{attributes}>"
-        if tag == "img":
-            return match.group(0) if ' src="' in attributes else ""
-        if closing:
-            return match.group(0) if not kept[tag] or kept[tag].pop() else ""
-        keep = ' href="' in attributes if tag == "a" else bool(attributes.strip())
-        kept[tag].append(keep)
-        return match.group(0) if keep else ""
-
-    html = _TAG.sub(replace, html)
-    # Then spans left empty (Word's <span lang=EN-US><o:p></o:p></span>), innermost first.
-    while True:
-        html, count = _EMPTY_SPAN.subn("", html)
-        if not count:
-            return html
-
 
 def clean_text(value):
     """``value`` without control characters (tabs and line breaks stay)."""
@@ -125,11 +94,16 @@ def clean_text(value):
     return _CONTROL.sub("", value)
 
 
-def sanitize_html(value):
+def clean_html(value):
     """Body HTML reduced to the allow-list: no scripts, handlers, styles or unsafe URLs."""
+    return _cleaner.clean(clean_text(value))
+
+
+def sanitize_html(value):
+    """Body HTML as it is stored: allow-listed, then in the form the body editor holds."""
     if not value:
         return value
-    return _tidy(_cleaner.clean(clean_text(value)))
+    return normalise_body(clean_html(value))
 
 
 _TAG_SEPARATORS = str.maketrans({"，": ",", "、": ",", "；": ",", ";": ","})

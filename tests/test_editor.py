@@ -1,10 +1,14 @@
 """
 The body editor: the admin renders it from local assets, its configuration names
-our extensions, and what it writes is exactly what the sanitiser keeps.
+our extensions, what it writes is exactly what the sanitiser keeps, and what the
+server stores is exactly what it holds.
 
 The browser tests run the real editor (django-prose-editor, our extension module)
-in headless Chromium from a page built with the real widget; they are skipped
-where Chromium is not installed.
+in headless Chromium from a page built with the real widget, all in one page load;
+they are skipped where Chromium is not installed. "Opening a stored body unchanged"
+means: the form value the editor writes for it (``textarea.value`` after the editor
+loads the body, which is ``editor.getHTML()`` except that a document of one empty
+block is written as "") is the stored string itself, character for character.
 """
 
 import html
@@ -15,6 +19,7 @@ import shutil
 import subprocess
 import threading
 from functools import partial
+from html.parser import HTMLParser
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from types import ModuleType
 
@@ -27,10 +32,11 @@ from django_prose_editor.config import allowlist_from_extensions
 from PIL import Image
 from pytest_django.asserts import assertContains
 
+from articles.body_schema import MARK_ORDER
 from articles.editor import BODY_EXTENSIONS, CUSTOM_EXTENSIONS, body_widget
 from articles.text import ALLOWED_ATTRIBUTES, ALLOWED_TAGS, sanitize_html
 
-from .test_sanitizer import WORD_CLIPBOARD
+from .test_sanitizer import DEMO_BODIES, HOSTILE, NORMALISED, RANDOM_BODIES, WORD_CLIPBOARD
 
 # Bodies as the editor writes them (each one came out of the editor unchanged).
 EDITOR_OUTPUT = {
@@ -64,13 +70,40 @@ EDITOR_OUTPUT = {
         '<ol data-type="lower-alpha" type="a"><li><p>甲</p></li></ol>'
         "<ul><li><p>一</p><ul><li><p>二</p></li></ul></li></ul><hr><p>第一行<br>第二行</p>"
     ),
+    "more_marks": (
+        "<p><u>专名</u>、<s>删除</s>、H<sub>2</sub>O、m<sup>2</sup>、<mark>重点</mark>、"
+        '<abbr title="世界贸易组织">WTO</abbr>、'
+        '<a href="/doc/" rel="noopener noreferrer"><code>manage.py</code></a></p>'
+    ),
+    "code_block": '<pre lang="en"><code>第一行\n    缩进  两格\n</code></pre>',
+    "table_with_caption": (
+        '<figure><figcaption>各区改造点位</figcaption><table><tbody><tr><th scope="col"><p>辖区'
+        '</p></th><th scope="col" colspan="2"><p>点位</p></th></tr><tr><th scope="row" '
+        'rowspan="2"><p>江岸区</p></th><td><p>14</p></td><td><p>5月</p></td></tr><tr><td '
+        'lang="zh-Hant"><p>11</p></td><td><p>6月</p></td></tr></tbody></table></figure>'
+    ),
+    "linked_image": (
+        '<a target="_blank" href="/media/big.jpg" rel="noopener noreferrer">'
+        '<img src="/media/a.jpg" alt="示意图"></a>'
+    ),
 }
 
+# What the server stores: every demo body, the hostile snippets' and the normalised
+# markup's safe outputs, and random markup from every allowed tag, as sanitised.
+STORED = {
+    "demo": {key: sanitize_html(body.strip()) for key, body in DEMO_BODIES.items()},
+    "hostile": {key: clean for key, (_, clean) in HOSTILE.items()},
+    "normalised": {key: stored for key, (_, stored) in NORMALISED.items()},
+    "random": {str(seed): sanitize_html(body) for seed, body in enumerate(RANDOM_BODIES)},
+}
+STORED_CASES = [(kind, key) for kind in ["demo", "hostile", "normalised"] for key in STORED[kind]]
+
 TOOLBAR = [
-    "heading2", "heading3", "heading4", "paragraph", "bulletList", "orderedList",
-    "blockquote", "horizontalRule", "figure", "bold", "italic", "code", "noConvert",
-    "sourceScript:zh-Hant", "sourceScript:zh-Hans", "link", "table", "history:undo",
-    "history:redo", "html", "fullscreen",
+    "heading2", "heading3", "heading4", "paragraph", "codeBlock", "bulletList", "orderedList",
+    "blockquote", "horizontalRule", "figure", "bold", "italic", "underline", "strike",
+    "subscript", "superscript", "highlight", "code", "abbr", "noConvert",
+    "sourceScript:zh-Hant", "sourceScript:zh-Hans", "link", "table", "tableCaption",
+    "history:undo", "history:redo", "html", "fullscreen",
 ]  # fmt: skip
 
 
@@ -88,6 +121,27 @@ def test_sanitiser_allows_all_the_editor_extensions_can_write():
         # rel on links is written by the sanitiser itself (link_rel).
         extra = attributes - ALLOWED_ATTRIBUTES.get(tag, set()) - ALLOWED_ATTRIBUTES["*"]
         assert extra <= ({"rel"} if tag == "a" else set()), (tag, extra)
+
+
+class _Markup(HTMLParser):
+    def __init__(self, html):
+        super().__init__()
+        self.used = set()
+        self.feed(html)
+
+    def handle_starttag(self, tag, attrs):
+        self.used.add((tag, frozenset(name for name, _ in attrs)))
+
+
+def test_stored_bodies_use_only_what_the_editor_extensions_write():
+    group = {"js": [], "extensions": CUSTOM_EXTENSIONS}
+    with override_settings(DJANGO_PROSE_EDITOR_EXTENSIONS=[group]):
+        allowed = allowlist_from_extensions(BODY_EXTENSIONS)
+    for bodies in STORED.values():
+        for body in bodies.values():
+            for tag, attributes in _Markup(body).used:
+                assert tag in allowed["tags"], (tag, body)
+                assert attributes <= allowed["attributes"].get(tag, set()), (tag, body)
 
 
 def _upload(request):
@@ -164,7 +218,7 @@ const editors = new Promise((resolve) => {
   document.addEventListener("prose-editor:ready", ({ detail: { editor, textarea } }) => {
     const done = () => {
       ready[textarea.id] = editor;
-      if (ready.id_body && ready.id_plain) resolve();
+      if (Object.keys(ready).length === INPUT.editors) resolve();
     };
     if (editor.isInitialized) done(); else editor.on("create", done);
   });
@@ -184,11 +238,67 @@ const send = window.fetch.bind(window);  // the upload scenario replaces window.
 const step = (name) => navigator.sendBeacon("/progress", name);
 const report = (data) => send("/results", { method: "POST", body: JSON.stringify(data) });
 
+const positionOf = (editor, type) => {
+  let found = null;
+  editor.state.doc.descendants((node, pos) => {
+    if (found === null && node.type.name === type) found = pos;
+  });
+  return found;
+};
+
 async function run() {
-  step("waiting for both editors");
+  step("waiting for the editors");
   await editors;
   const editor = ready.id_body;
   const out = { samples: [], pastes: [] };
+  let updated;
+
+  step("stored bodies");
+  // Each stored body loaded as the form's editor loads it; the form value it writes.
+  const textarea = document.getElementById("id_body");
+  const UNSET = "(the editor wrote nothing)";
+  out.stored = {};
+  let previous = null;
+  for (const [kind, bodies] of Object.entries(INPUT.stored)) {
+    out.stored[kind] = {};
+    for (const [key, body] of Object.entries(bodies)) {
+      // Loading the same document again is no update: make each body news to the editor.
+      if (body === previous) editor.commands.setContent("<hr>", { emitUpdate: false });
+      previous = body;
+      textarea.value = UNSET;
+      editor.commands.setContent(body);
+      out.stored[kind][key] = textarea.value;
+    }
+  }
+  out.markOrder = Object.keys(editor.schema.marks);
+  // The demo bodies as their own editors opened them from the textarea.
+  out.opened = Object.fromEntries(
+    INPUT.demo.map((key) => [key, ready[`id_demo_${key}`].getHTML()]),
+  );
+  ready.id_demo_waterlogging.chain().focus("end").insertContent("（完）").run();
+  out.edited = document.getElementById("id_demo_waterlogging").value;
+
+  step("abbreviation");
+  editor.commands.setContent("<p>加入WTO</p>");
+  editor.commands.setTextSelection({ from: 3, to: 6 });
+  click("abbr");
+  const abbreviation = document.querySelector(".prose-editor:has(#id_body) dialog");
+  out.abbrDialog = abbreviation.querySelector("h3").textContent;
+  abbreviation.querySelector("[name=title]").value = " 世界贸易组织 ";
+  updated = nextUpdate(editor);
+  abbreviation.querySelector("button[type=submit]").click();
+  await updated;
+  out.abbr = editor.getHTML();
+
+  step("table caption");
+  editor.commands.setContent("<table><tbody><tr><td><p>格</p></td></tr></tbody></table>");
+  editor.commands.setTextSelection(positionOf(editor, "tableCell") + 2);
+  click("tableCaption");
+  editor.commands.insertContent("表题");
+  out.captionAdded = editor.getHTML();
+  editor.commands.setTextSelection(positionOf(editor, "tableCell") + 2);
+  click("tableCaption");
+  out.captionRemoved = editor.getHTML();
   for (const body of INPUT.samples) {
     editor.commands.setContent(body);
     out.samples.push(editor.getHTML());
@@ -221,7 +331,7 @@ async function run() {
   dialog.querySelector("[name=src]").value = INPUT.pixel;
   dialog.querySelector("[name=alt]").value = "示意图";
   dialog.querySelector("[name=caption]").value = "图片说明";
-  let updated = nextUpdate(editor);
+  updated = nextUpdate(editor);
   dialog.querySelector("form").requestSubmit();
   await updated;
   out.byAddress = editor.getHTML();
@@ -309,19 +419,27 @@ def browser_run(tmp_path_factory):
             WORD_CLIPBOARD,
             '<h1>标题</h1><p onclick="x()">段落<a href="javascript:alert(1)">坏链接</a>'
             '<img src="data:image/png;base64,AAAA"><script>alert(2)</script></p>',
+            "<h5>五级</h5><h6>六级</h6><table><caption>表题</caption><tr><td>格</td></tr></table>",
         ],
         "pixel": "/pixel.png",
+        "stored": STORED,
+        "demo": list(STORED["demo"]),
+        "editors": 2 + len(STORED["demo"]),
     }
     with override_settings(ROOT_URLCONF=WITH_UPLOAD):
         widget = body_widget()
         editor = widget.render("body", "<p>正文</p>", attrs={"id": "id_body"})
+        demos = "".join(
+            widget.render(f"demo_{key}", body, attrs={"id": f"id_demo_{key}"})
+            for key, body in STORED["demo"].items()
+        )
     with override_settings(ROOT_URLCONF=WITHOUT_UPLOAD):
         plain = body_widget().render("plain", "<p>另一篇</p>", attrs={"id": "id_plain"})
     (folder / "page.html").write_text(
         f'<!doctype html><html lang="zh-Hans"><head><meta charset="utf-8">{widget.media}</head>'
         f'<body><script data-input="{html.escape(json.dumps(inputs))}">{SCENARIO}</script>'
         '<form><input type="hidden" name="csrfmiddlewaretoken" value="token-from-the-form">'
-        f"{editor}</form><form>{plain}</form></body></html>"
+        f"{editor}</form><form>{plain}</form><form>{demos}</form></body></html>"
     )
     server = ThreadingHTTPServer(("127.0.0.1", 0), partial(_Recorder, directory=folder))
     server.results, server.progress = queue.Queue(), "loading the page"
@@ -391,6 +509,55 @@ def test_hostile_paste_is_dropped_by_the_editor_too(browser_run):
     pasted = browser_run["pastes"][1]
     assert pasted == "<h2>标题</h2><p>段落坏链接</p>"
     assert sanitize_html(pasted) == pasted
+
+
+def test_paste_maps_small_headings_and_table_captions_as_the_server_does(browser_run):
+    pasted = browser_run["pastes"][2]
+    assert pasted == (
+        "<h4>五级</h4><h4>六级</h4><figure><figcaption>表题</figcaption><table><tbody><tr><td>"
+        "<p>格</p></td></tr></tbody></table></figure>"
+    )
+    assert sanitize_html(pasted) == pasted
+
+
+def test_editor_marks_nest_in_the_order_the_server_writes_them(browser_run):
+    assert browser_run["markOrder"] == MARK_ORDER
+
+
+@pytest.mark.parametrize(("kind", "key"), STORED_CASES, ids=[f"{k}-{n}" for k, n in STORED_CASES])
+def test_editor_opens_a_stored_body_unchanged(browser_run, kind, key):
+    assert browser_run["stored"][kind][key] == STORED[kind][key]
+
+
+def test_editor_opens_random_stored_markup_unchanged(browser_run):
+    changed = {
+        seed: (stored, browser_run["stored"]["random"][seed])
+        for seed, stored in STORED["random"].items()
+        if browser_run["stored"]["random"][seed] != stored
+    }
+    assert changed == {}
+
+
+@pytest.mark.parametrize("key", STORED["demo"])
+def test_demo_body_opened_from_its_textarea_is_unchanged(browser_run, key):
+    assert browser_run["opened"][key] == STORED["demo"][key]
+
+
+def test_an_edit_after_opening_keeps_the_rest_of_the_body(browser_run):
+    stored = STORED["demo"]["waterlogging"]
+    assert "<figure><figcaption>各区改造点位</figcaption><table>" in stored
+    assert browser_run["edited"] == stored.removesuffix("</p>") + "（完）</p>"
+
+
+def test_abbreviation_button_asks_for_the_expansion(browser_run):
+    assert browser_run["abbrDialog"] == "缩写"
+    assert browser_run["abbr"] == '<p>加入<abbr title="世界贸易组织">WTO</abbr></p>'
+
+
+def test_table_caption_button_adds_and_removes_the_caption(browser_run):
+    table = "<table><tbody><tr><td><p>格</p></td></tr></tbody></table>"
+    assert browser_run["captionAdded"] == f"<figure><figcaption>表题</figcaption>{table}</figure>"
+    assert browser_run["captionRemoved"] == table
 
 
 def test_image_by_address_gets_its_size_and_caption(browser_run):

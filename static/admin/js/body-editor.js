@@ -7,6 +7,11 @@
  *   is shown as written in every script variant; <span lang="zh-Hant|zh-Hans"> names
  *   the script a passage is written in.
  * - ScriptAttributes: keeps lang/translate on blocks, so opening a body loses none.
+ * - BodyCode, BodyHighlight, Abbreviation, HeaderScope, TableFigure: what the server
+ *   keeps beyond the library's own nodes and marks (code inside links, <mark>,
+ *   <abbr title>, <th scope>, a table with its caption). The server writes every
+ *   body as this schema holds it (articles/body_reader.py, articles/body_schema.py),
+ *   so opening and saving a body changes nothing.
  * - BodyImage, BodyFigure, BodyCaption: images from the image library (upload with
  *   required alt text, or an address), <img data-image="id">, optional <figcaption>.
  * - WordPaste: turns Word's clipboard HTML into plain structure (real lists, no junk).
@@ -14,14 +19,19 @@
  */
 import {
   Caption,
+  Code,
   canInsertNode,
   crel,
   Extension,
   Figure,
+  Highlight,
   Image,
   Link,
   Mark,
+  mergeAttributes,
+  Node,
   Plugin,
+  updateAttrsDialog,
 } from "django-prose-editor/editor"
 
 const LANGUAGE_TAG = /^[a-z]{2,3}(-[a-z0-9]{1,8}){0,4}$/i
@@ -146,6 +156,7 @@ export const ScriptAttributes = Extension.create({
           "listItem",
           "tableHeader",
           "tableCell",
+          "codeBlock",
         ],
         attributes: {
           lang: optionalAttribute("lang", LANGUAGE_TAG),
@@ -155,6 +166,157 @@ export const ScriptAttributes = Extension.create({
         },
       },
     ]
+  },
+})
+
+/* Text marks beyond bold and italic */
+
+// Tiptap's code mark excludes every other mark, which drops the link from
+// <a href><code>…</code></a>; ours sits with any of them.
+export const BodyCode = Code.extend({ excludes: "" })
+
+export const BodyHighlight = Highlight.extend({
+  addMenuItems({ buttons, menu }) {
+    menu.defineItem({
+      name: "highlight",
+      groups: "marks",
+      button: textButton(buttons, "标记", "突出显示所选文字（<mark>）"),
+      command: (editor) => editor.chain().focus().toggleMark("highlight").run(),
+      enabled: (editor) => editor.can().toggleMark("highlight"),
+      active: (editor) => editor.isActive("highlight"),
+    })
+  },
+})
+
+// An abbreviation with its expansion in title (<abbr title="世界贸易组织">WTO</abbr>).
+const abbreviationDialog = updateAttrsDialog(
+  { title: { type: "string", title: "全称" } },
+  { title: "缩写" },
+)
+
+export const Abbreviation = Mark.create({
+  name: "abbr",
+  inclusive: false,
+
+  addAttributes() {
+    return {
+      title: { default: null, parseHTML: (element) => element.getAttribute("title") },
+    }
+  },
+
+  parseHTML() {
+    return [
+      {
+        tag: "abbr[title]",
+        getAttrs: (element) => (element.getAttribute("title").trim() ? null : false),
+      },
+    ]
+  },
+
+  renderHTML({ HTMLAttributes }) {
+    return ["abbr", HTMLAttributes, 0]
+  },
+
+  addMenuItems({ buttons, menu }) {
+    menu.defineItem({
+      name: "abbr",
+      groups: "marks",
+      button: textButton(buttons, "缩写", "所选文字是缩写，填写它的全称，读者指向时可见"),
+      command(editor) {
+        const current = editor.getAttributes("abbr").title || ""
+        abbreviationDialog(editor, { title: current }).then((attrs) => {
+          if (!attrs) return
+          const chain = editor.chain().focus().extendMarkRange("abbr")
+          const title = attrs.title.trim()
+          if (title) chain.setMark("abbr", { title }).run()
+          else chain.unsetMark("abbr").run()
+        })
+      },
+      enabled: (editor) => !editor.state.selection.empty || editor.isActive("abbr"),
+      active: (editor) => editor.isActive("abbr"),
+    })
+  },
+})
+
+/* Tables */
+
+// The kind of header a <th> is (column or row), for screen readers.
+export const HeaderScope = Extension.create({
+  name: "headerScope",
+
+  addGlobalAttributes() {
+    return [
+      {
+        types: ["tableHeader"],
+        attributes: {
+          scope: optionalAttribute("scope", /^(row|col|rowgroup|colgroup)$/i, (value) =>
+            value.toLowerCase(),
+          ),
+        },
+      },
+    ]
+  },
+})
+
+// A table with its caption: <figure><figcaption>…</figcaption><table>…</table></figure>.
+// A <caption> inside the table would break the table plugin's row map, so the
+// caption sits beside the table in a figure.
+export const TableFigure = Node.create({
+  name: "tableFigure",
+  group: "block",
+  content: "caption table",
+  isolating: true,
+
+  parseHTML() {
+    return [
+      {
+        tag: "figure",
+        priority: 60,
+        getAttrs: (element) => (element.querySelector(":scope > table") ? null : false),
+      },
+    ]
+  },
+
+  renderHTML() {
+    return ["figure", 0]
+  },
+
+  addCommands() {
+    return {
+      toggleTableCaption:
+        () =>
+        ({ state, tr, dispatch, commands }) => {
+          const { $from } = state.selection
+          for (const name of ["tableFigure", "table"]) {
+            for (let depth = $from.depth; depth > 0; depth--) {
+              const node = $from.node(depth)
+              if (node.type.name !== name) continue
+              if (!dispatch) return true
+              const pos = $from.before(depth)
+              const end = pos + node.nodeSize
+              if (name === "tableFigure") {
+                tr.replaceWith(pos, end, node.lastChild)
+                return true
+              }
+              const { caption, tableFigure } = state.schema.nodes
+              tr.replaceWith(pos, end, tableFigure.create(null, [caption.create(), node]))
+              return commands.setTextSelection(pos + 2)
+            }
+          }
+          return false
+        },
+    }
+  },
+
+  addMenuItems({ buttons, menu }) {
+    menu.defineItem({
+      name: "tableCaption",
+      groups: "table",
+      button: textButton(buttons, "表格标题", "在表格上方添加或删除标题"),
+      command: (editor) => editor.chain().focus().toggleTableCaption().run(),
+      hidden: (editor) => !editor.isActive("table") && !editor.isActive("tableFigure"),
+      active: (editor) => editor.isActive("tableFigure"),
+    })
   },
 })
 
@@ -185,6 +347,11 @@ export const BodyLink = Link.extend({
 
 const digits = (value) => (/^\d+$/.test(value ?? "") ? value : null)
 
+const enclosingLink = (element, name) => {
+  const link = element.parentElement?.closest("a[href]")
+  return (link?.getAttribute("href") && link.getAttribute(name)) || null
+}
+
 export const BodyImage = Image.extend({
   addAttributes() {
     // The library's own "file" reference (data-file) is replaced by data-image.
@@ -199,7 +366,18 @@ export const BodyImage = Image.extend({
         renderHTML: (attributes) =>
           attributes.image ? { "data-image": attributes.image } : {},
       },
+      // An image inside a link (to its full size, say) keeps the link; an image is a
+      // block, so the link mark cannot hold it.
+      href: { default: null, rendered: false, parseHTML: (el) => enclosingLink(el, "href") },
+      target: { default: null, rendered: false, parseHTML: (el) => enclosingLink(el, "target") },
     }
+  },
+
+  renderHTML({ node, HTMLAttributes }) {
+    const image = ["img", mergeAttributes(this.options.HTMLAttributes, HTMLAttributes)]
+    if (!node.attrs.href) return image
+    const { href, target } = node.attrs
+    return ["a", { ...(target ? { target } : {}), href, rel: "noopener noreferrer" }, image]
   },
 })
 
@@ -512,11 +690,22 @@ export const cleanPastedHTML = (html) => {
     // Word stamps every run with the keyboard's language; it says nothing about the text.
     for (const element of body.querySelectorAll("[lang]")) element.removeAttribute("lang")
   }
-  // A body's headings start at h2: the title is the page's h1.
-  for (const heading of body.querySelectorAll("h1")) {
-    const h2 = doc.createElement("h2")
-    h2.append(...heading.childNodes)
-    heading.replaceWith(h2)
+  // A body's headings start at h2 (the title is the page's h1) and end at h4,
+  // as the server keeps them.
+  for (const heading of body.querySelectorAll("h1, h5, h6")) {
+    const renamed = doc.createElement(heading.localName === "h1" ? "h2" : "h4")
+    renamed.append(...heading.childNodes)
+    heading.replaceWith(renamed)
+  }
+  // A table's <caption> becomes the caption of a table figure.
+  for (const caption of body.querySelectorAll("table > caption")) {
+    const table = caption.parentElement
+    const figure = doc.createElement("figure")
+    const figcaption = doc.createElement("figcaption")
+    figcaption.append(...caption.childNodes)
+    caption.remove()
+    table.replaceWith(figure)
+    figure.append(figcaption, table)
   }
   return body.innerHTML
 }
@@ -545,6 +734,11 @@ const TITLES = {
   bold: "粗体",
   italic: "斜体",
   code: "代码（原样显示）",
+  codeBlock: "代码块",
+  underline: "下划线",
+  strike: "删除线",
+  subscript: "下标",
+  superscript: "上标",
   link: "链接",
   unlink: "取消链接",
   table: "插入表格",
