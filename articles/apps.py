@@ -11,7 +11,8 @@ class ArticlesConfig(AppConfig):
     def ready(self):
         from newsportal import glossary
 
-        from . import renditions, revisions  # noqa: F401 (revisions: a receiver on every save)
+        # Imported for their receivers: a revision and a search-index update on every save.
+        from . import renditions, revisions, search  # noqa: F401
         from .models import Article, ArticleImage, ConversionRule
 
         def load():

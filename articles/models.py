@@ -166,8 +166,8 @@ class Article(models.Model):
     body = models.TextField(
         _("正文"),
         help_text=_(
-            "HTML。选中文字后可用上方按钮标为“不转换”（人名、品牌、引文），"
-            "或标明它是用繁體还是简体写的。"
+            "选中文字后，可用工具栏的“不转换”按钮保护人名、品牌和引文，"
+            "或用“繁體原文”“简体原文”标明它的书写文字。"
         ),
     )
     section = models.ForeignKey(
