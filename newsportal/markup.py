@@ -50,7 +50,8 @@ VOID = {
 _TEXT_ATTRS = {"title", "alt", "placeholder", "aria-label", "aria-description"}
 _META_TEXT_NAMES = {
     "description", "keywords", "og:title", "og:description", "og:site_name",
-    "twitter:title", "twitter:description",
+    "og:image:alt", "article:section", "article:tag",
+    "twitter:title", "twitter:description", "twitter:image:alt",
 }  # fmt: skip
 
 # Kinds of markup. Start tags: inline or not (a phrase runs on across an inline

@@ -7,6 +7,8 @@ URLs consult the remembered choice and ``Accept-Language``; Django's
 ``LocaleMiddleware`` then redirects them and marks the redirect with ``Vary``.
 """
 
+import functools
+
 from django.conf import settings
 from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
@@ -143,6 +145,9 @@ class ConversionMiddleware:
         script_counts("")
 
     def __call__(self, request):
+        # One glossary per request, read on first use: template tags that convert text the
+        # page walk cannot reach (JSON-LD strings) share it instead of reading it again.
+        rules = request.conversion_rules = functools.cache(glossary.current)
         response = self.get_response(request)
         variant = getattr(request, "variant", None)
         if variant not in self.enabled:
@@ -159,7 +164,7 @@ class ConversionMiddleware:
         charset = response.charset or "utf-8"
         html = response.content.decode(charset, errors="surrogateescape")
         # The interface strings were translated into the variant's own script.
-        html = convert_html(html, variant, VARIANTS[variant].script, glossary.current())
+        html = convert_html(html, variant, VARIANTS[variant].script, rules())
         response.content = html.encode(charset, errors="surrogateescape")
         if response.has_header("Content-Length"):
             response["Content-Length"] = str(len(response.content))

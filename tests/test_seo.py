@@ -17,12 +17,12 @@ KINDS = ["home", "section", "article", "tag"]
 
 
 def head_links(response):
-    """(rel, hreflang, href) of each <link> that names a page, in order."""
+    """(rel, hreflang, href) of each <link> that names a page, in order (feeds have a type)."""
     head = response.content.decode().split("</head>", 1)[0]
     links = []
     for tag in re.findall(r"<link\b[^>]*>", head):
         attrs = dict(re.findall(r'(\w[\w-]*)="([^"]*)"', tag))
-        if attrs.get("rel") in {"canonical", "alternate"}:
+        if attrs.get("rel") in {"canonical", "alternate"} and "type" not in attrs:
             links.append((attrs["rel"], attrs.get("hreflang"), attrs["href"]))
     return links
 
