@@ -20,6 +20,13 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     # One sitemap for all variants: each entry names its siblings in the others.
     path("sitemap.xml", sitemap_views.index, {"sitemaps": sitemaps}, name="sitemap-index"),
+    # The news sitemap has its own tags; listed in the index like the others.
+    path(
+        "sitemap-news.xml",
+        sitemap_views.sitemap,
+        {"sitemaps": {"news": sitemaps["news"]}, "template_name": "sitemap_news.xml"},
+        name="sitemap-news",
+    ),
     path(
         "sitemap-<section>.xml",
         sitemap_views.sitemap,

@@ -64,7 +64,7 @@ def sitemap_url(section):
     return reverse("django.contrib.sitemaps.views.sitemap", kwargs={"section": section})
 
 
-def test_index_lists_the_three_sections(client, article):
+def test_index_lists_the_four_sitemaps(client, article):
     response = client.get("/sitemap.xml")
 
     assert response.status_code == 200
@@ -73,6 +73,7 @@ def test_index_lists_the_three_sections(client, article):
     listed = [loc.text for loc in root.findall("sm:sitemap/sm:loc", NS)]
     assert listed == [
         f"{BASE}/sitemap-articles.xml",
+        f"{BASE}/sitemap-news.xml",
         f"{BASE}/sitemap-sections.xml",
         f"{BASE}/sitemap-tags.xml",
     ]
@@ -216,3 +217,48 @@ def test_article_sitemap_queries_do_not_grow_with_the_archive(client, make_artic
     at_100 = queries_with(100)
 
     assert at_100 == at_10 <= 2
+
+
+NEWS = "http://www.google.com/schemas/sitemap-news/0.9"
+
+
+def news_entries(response):
+    """The news sitemap's entries as {loc: (language, title, publication date)}."""
+    assert response.status_code == 200
+    root = ET.fromstring(response.content)
+    found = {}
+    for url in root.findall("sm:url", NS):
+        news = url.find(f"{{{NEWS}}}news")
+        found[url.findtext("sm:loc", namespaces=NS)] = (
+            news.findtext(f"{{{NEWS}}}publication/{{{NEWS}}}language"),
+            news.findtext(f"{{{NEWS}}}title"),
+            news.findtext(f"{{{NEWS}}}publication_date"),
+        )
+    return found
+
+
+def test_news_sitemap_lists_the_last_48_hours_in_every_variant(client, variants, make_article):
+    fresh = make_article(
+        title="软件发布会今日举行", published_at=timezone.now() - timedelta(hours=3)
+    )
+    old = make_article(title="上周的旧闻", published_at=timezone.now() - timedelta(hours=49))
+    make_article(title="明天的定时稿", published_at=timezone.now() + timedelta(hours=2))
+    make_article(title="草稿", status=Article.Status.DRAFT)
+
+    found = news_entries(client.get("/sitemap-news.xml"))
+
+    assert sorted(found) == sorted(url_in(code, fresh) for code in variants)
+    assert url_in(variants[0], old) not in found
+    language, title, published = found[url_in("zh-hans", fresh)]
+    assert (language, title) == ("zh-cn", "软件发布会今日举行")
+    assert datetime.fromisoformat(published) == fresh.published_at
+    language, title, _published = found[url_in("zh-hant", fresh)]
+    assert (language, title) == ("zh-tw", "軟件發佈會今日舉行")
+
+
+def test_news_titles_keep_traditional_text_as_written_and_escape_markup(client, make_article):
+    article = make_article(title="裏約<b>&新聞</b>", published_at=timezone.now())
+    response = client.get("/sitemap-news.xml")
+    found = news_entries(response)
+    assert found[url_in("zh-hant", article)][1] == "裏約<b>&新聞</b>"
+    assert found[url_in("zh-hans", article)][1] == "里约<b>&新闻</b>"
