@@ -12,12 +12,12 @@ from django.db import models, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from taggit.managers import TaggableManager
+from taggit.managers import TaggableManager, _TaggableManager
 from taggit.models import TagBase, TaggedItemBase
 
 from newsportal.conversion import HANS, HANT, detect_script
 
-from .text import clean_text, sanitize_html
+from .text import clean_text, folded_tag_name, sanitize_html
 
 # First path segments that are not sections: section slugs may not take them.
 RESERVED_SLUGS = {"tags", "search", "feed", "feeds", "sitemap", "static", "media", "admin"}
@@ -99,9 +99,13 @@ class Section(models.Model):
 
 
 class Tag(TagBase):
-    """A taggit tag that knows the script its name is written in."""
+    """
+    A taggit tag that knows the script its name is written in. Names that
+    differ only by script (关键词 / 關鍵詞) are one tag: ``folded`` finds it.
+    """
 
     script = models.CharField(_("书写文字"), max_length=8, editable=False, default=HANS)
+    folded = models.CharField(max_length=100, editable=False, db_index=True, default="")
 
     class Meta:
         verbose_name = _("标签")
@@ -110,10 +114,38 @@ class Tag(TagBase):
     def save(self, *args, **kwargs):
         self.name = clean_text(self.name)
         self.script = detect_script(self.name)
+        self.folded = folded_tag_name(self.name)
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("articles:tag", kwargs={"slug": self.slug})
+
+    def clean(self):
+        same = Tag.objects.filter(folded=folded_tag_name(self.name)).exclude(pk=self.pk).first()
+        if same is not None:
+            raise ValidationError(
+                {"name": _("已有同一标签“%(name)s”（只是简繁写法不同）。") % {"name": same.name}}
+            )
+
+
+class FoldedTagManager(_TaggableManager):
+    """
+    Tags added by name find an existing tag written in the other script, and
+    two new names that differ only by script become one tag.
+    """
+
+    def _to_tag_model_instances(self, tags, tag_kwargs):
+        names = [tag for tag in tags if isinstance(tag, str)]
+        if names:
+            folded = {name: folded_tag_name(name) for name in names}
+            existing = {}
+            for tag in Tag.objects.filter(folded__in=set(folded.values())).order_by("-pk"):
+                existing[tag.folded] = tag  # the oldest wins
+            first = {}
+            for name in names:
+                first.setdefault(folded[name], existing.get(folded[name], name))
+            tags = [first[folded[tag]] if isinstance(tag, str) else tag for tag in tags]
+        return super()._to_tag_model_instances(tags, tag_kwargs)
 
 
 class TaggedArticle(TaggedItemBase):
@@ -173,7 +205,9 @@ class Article(models.Model):
     section = models.ForeignKey(
         Section, verbose_name=_("栏目"), on_delete=models.PROTECT, related_name="articles"
     )
-    tags = TaggableManager(verbose_name=_("标签"), through=TaggedArticle, blank=True)
+    tags = TaggableManager(
+        verbose_name=_("标签"), through=TaggedArticle, blank=True, manager=FoldedTagManager
+    )
     author = models.CharField(_("作者"), max_length=100, blank=True)
     editor = models.CharField(_("责任编辑"), max_length=100, blank=True)
     source = models.CharField(_("来源"), max_length=100, blank=True)

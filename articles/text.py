@@ -13,6 +13,7 @@ checks both in Chromium).
 """
 
 import re
+import unicodedata
 
 import nh3
 from taggit.utils import _parse_tags
@@ -107,6 +108,18 @@ def sanitize_html(value):
 
 
 _TAG_SEPARATORS = str.maketrans({"，": ",", "、": ",", "；": ",", ";": ","})
+
+
+def folded_tag_name(name):
+    """
+    What makes two tag names the same tag: 关键词 and 關鍵詞, Ｃ919 and c919.
+    Readers see every tag in their own script, so two tags that differ only by
+    script would show as one name twice.
+    """
+    from newsportal.conversion import converter  # the converter loads OpenCC on first use
+
+    folded = unicodedata.normalize("NFKC", clean_text(name or "")).casefold()
+    return " ".join(converter("t2s").convert(folded).split())
 
 
 def parse_tags(value):

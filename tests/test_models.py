@@ -114,3 +114,21 @@ def test_section_slug_cannot_shadow_a_site_url(db, slug):
 def test_section_slug_must_be_ascii(db):
     with pytest.raises(ValidationError):
         Section(name="财经", slug="财经").full_clean()
+
+
+def test_tags_that_differ_only_by_script_are_one_tag(make_article):
+    first = make_article(tags=["关键词"])
+    second = make_article(tags=["關鍵詞"])
+    assert list(first.tags.all()) == list(second.tags.all())
+    assert Tag.objects.filter(folded="关键词").count() == 1
+
+
+def test_two_new_names_of_one_tag_in_one_save_make_one_tag(make_article):
+    article = make_article(tags=["電動車", "电动车", "Ｃ919", "c919"])
+    assert {tag.name for tag in article.tags.all()} == {"電動車", "Ｃ919"}
+
+
+def test_a_tag_cannot_be_created_again_in_the_other_script(make_article):
+    make_article(tags=["关键词"])
+    with pytest.raises(ValidationError):
+        Tag(name="關鍵詞", slug="guan-jian-ci").full_clean()
