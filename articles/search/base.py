@@ -15,6 +15,7 @@ costs no more than a rare one), then ranks them: a term in the title counts 4,
 in the summary 2, in the body 1; ties go to the newest ``published_at``.
 """
 
+from abc import ABC, abstractmethod
 from itertools import islice
 
 from django.db import transaction
@@ -24,27 +25,30 @@ WEIGHTS = ((4, "title"), (2, "summary"))  # and 1 for the body
 CANDIDATE_COLUMNS = "t.article_id AS id, t.title, t.summary"
 
 
-class Backend:
+class Backend(ABC):
+    """One way of indexing the folded text; ``sqlite.py`` and ``postgresql.py`` are the two."""
+
     #: SQL function giving a substring's position, 0 when it is absent.
     position = ""
 
     def __init__(self, connection):
         self.connection = connection
 
+    @abstractmethod
     def write(self, rows):
         """Index or re-index ``rows`` of (article id, folded title, summary, body)."""
-        raise NotImplementedError
 
+    @abstractmethod
     def delete(self, ids):
-        raise NotImplementedError
+        """Drop the rows of the articles ``ids``."""
 
+    @abstractmethod
     def replace_all(self, rows):
         """Make ``rows`` the whole index (an iterable; it may be long)."""
-        raise NotImplementedError
 
+    @abstractmethod
     def find(self, terms, visible, limit):
         """Ids of the ``visible`` articles matching every term, best first, at most ``limit``."""
-        raise NotImplementedError
 
     # Shared SQL ---------------------------------------------------------------
 
