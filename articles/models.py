@@ -398,6 +398,39 @@ class Transition(models.Model):
         return f"{self.article_id}: {self.from_status or '-'} → {self.to_status}"
 
 
+class HourlyViewsQuerySet(models.QuerySet):
+    def since(self, moment):
+        return self.filter(hour__gte=moment)
+
+
+class HourlyViews(models.Model):
+    """
+    Reader views of one article in one hour, added in batches by
+    ``articles.view_counts``. Hour buckets are what a rolling 24-hour or 7-day
+    hot list sums; ``Article.view_count`` keeps the all-time total, so old
+    buckets are pruned.
+    """
+
+    article = models.ForeignKey(
+        Article, on_delete=models.CASCADE, related_name="hourly_views", verbose_name=_("文章")
+    )
+    hour = models.DateTimeField(_("小时"))
+    views = models.PositiveIntegerField(_("阅读数"), default=0)
+
+    objects = HourlyViewsQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("每小时阅读数")
+        verbose_name_plural = _("每小时阅读数")
+        constraints = [
+            models.UniqueConstraint(fields=["article", "hour"], name="unique_article_hour")
+        ]
+        indexes = [models.Index(fields=["hour", "article"], name="hourly_views_hour")]
+
+    def __str__(self):
+        return f"{self.article_id} @ {self.hour:%Y-%m-%d %H}:00: {self.views}"
+
+
 def _image_path(instance, filename):
     """Generated names only: what the uploader called the file never reaches the disk."""
     from .images import storage_name  # images imports models; resolved at upload time

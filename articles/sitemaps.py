@@ -144,10 +144,12 @@ sitemaps = {
 
 
 def robots_txt(request):
-    """Crawl everything readers see; the admin is no one's search result."""
+    """Crawl everything readers see; the admin and the view beacon are no one's search result."""
+    beacon = reverse("count-view", args=[0]).removesuffix("0/")
     lines = [
         "User-agent: *",
         f"Disallow: {reverse('admin:index')}",
+        f"Disallow: {beacon}",
         "",
         f"Sitemap: {request.build_absolute_uri(reverse('sitemap-index'))}",
     ]

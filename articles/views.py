@@ -3,14 +3,16 @@ Reader pages. Thin: what to show comes from ``articles.listings``; each view
 picks the object, the list and the template.
 """
 
-from django.db.models import F
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils.cache import add_never_cache_headers, patch_vary_headers
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
 from django.views.generic import DetailView, ListView, TemplateView
 
-from . import listings, workflow
+from . import listings, view_counts, workflow
 from .models import Article, Tag
 from .sections import section_tree
 
@@ -36,7 +38,7 @@ class HomeView(TemplateView):
             featured=featured[1:],
             latest=listings.latest(limit=12, exclude=shown),
             section_blocks=listings.section_blocks(tree, per_section=6),
-            hot=listings.hot(limit=10),
+            hot=listings.hot_lists(limit=10),
             keywords=listings.keywords(limit=12),
             **kwargs,
         )
@@ -62,7 +64,7 @@ class SectionView(ArticleListMixin, ListView):
             current_root=self.tree.root_of(self.section),
             ancestors=self.tree.ancestors(self.section),
             children=self.tree.children(self.section.pk),
-            hot=listings.hot(limit=10, section_ids=self.tree.descendant_ids(self.section.pk)),
+            hot=listings.hot_lists(limit=8, section_ids=self.tree.descendant_ids(self.section.pk)),
             **kwargs,
         )
 
@@ -78,7 +80,7 @@ class TagView(ArticleListMixin, ListView):
         return super().get_queryset().filter(tags=self.tag)
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(tag=self.tag, hot=listings.hot(limit=10), **kwargs)
+        return super().get_context_data(tag=self.tag, hot=listings.hot_lists(limit=8), **kwargs)
 
 
 class ArticleView(DetailView):
@@ -110,8 +112,6 @@ class ArticleView(DetailView):
             # The article moved, or the section was renamed: one canonical URL.
             response = redirect(self.object, permanent=not self.preview)
         else:
-            if not self.preview and listings.counts_as_view(request):
-                Article.objects.filter(pk=self.object.pk).update(view_count=F("view_count") + 1)
             response = self.render_to_response(self.get_context_data(object=self.object))
         if self.preview:
             add_never_cache_headers(response)
@@ -129,7 +129,7 @@ class ArticleView(DetailView):
             related=listings.related(article, limit=6),
             previous=previous,
             next=following,
-            hot=listings.hot(limit=8),
+            hot=listings.hot_lists(limit=6),
             **kwargs,
         )
 
@@ -139,3 +139,12 @@ def gone(request):
     response = TemplateResponse(request, "articles/gone.html", status=410)
     patch_vary_headers(response, ["Cookie"])  # staff who may see it get a preview instead
     return response
+
+
+@csrf_exempt  # a bodiless beacon from a page anyone may cache; it only adds to a tally
+@require_POST
+@never_cache
+def count_view(request, pk):
+    """Where ``portal.js`` reports that a reader opened an article (``articles.view_counts``)."""
+    view_counts.record(request, pk)
+    return HttpResponse(status=204)

@@ -110,12 +110,14 @@ DATABASES = {
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
+# Two sites sharing one Redis keep apart by prefix (the cache and the view tally).
+REDIS_KEY_PREFIX = os.environ.get("REDIS_KEY_PREFIX", "newsportal")
 if REDIS_URL:
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
-            "KEY_PREFIX": "newsportal",
+            "KEY_PREFIX": REDIS_KEY_PREFIX,
         }
     }
 else:
@@ -173,6 +175,12 @@ NEWSPORTAL_IMAGE_MAX_BYTES = int(os.environ.get("NEWSPORTAL_IMAGE_MAX_MB", "15")
 NEWSPORTAL_IMAGE_MAX_PIXELS = int(os.environ.get("NEWSPORTAL_IMAGE_MAX_PIXELS", "40000000"))
 # Text drawn bottom right on image renditions (never on the stored original); blank: none.
 NEWSPORTAL_WATERMARK = os.environ.get("NEWSPORTAL_WATERMARK", "").strip()
+
+# Reader views (articles/view_counts.py): written to the database at most this often
+# per process; behind N trusted proxies the reader's address is N from the right
+# of X-Forwarded-For (for telling repeat views apart).
+NEWSPORTAL_VIEW_FLUSH_SECONDS = int(os.environ.get("NEWSPORTAL_VIEW_FLUSH_SECONDS", "60"))
+NEWSPORTAL_PROXY_HOPS = int(os.environ.get("NEWSPORTAL_PROXY_HOPS", "0"))
 
 TAGGIT_CASE_INSENSITIVE = True
 # Editors separate tags with Chinese commas and 、 as often as with ASCII commas.

@@ -11,6 +11,7 @@ from django.urls import include, path, re_path
 from django.views.static import serve
 
 from articles.sitemaps import robots_txt, sitemaps
+from articles.views import count_view
 
 admin.site.site_header = settings.ADMIN_SITE_HEADER
 admin.site.site_title = settings.ADMIN_SITE_HEADER
@@ -34,6 +35,8 @@ urlpatterns = [
         name="django.contrib.sitemaps.views.sitemap",
     ),
     path("robots.txt", robots_txt, name="robots-txt"),
+    # The article page's view beacon: one address for every variant.
+    path("views/<int:pk>/", count_view, name="count-view"),
     # Uploaded images. In production a web server or object storage should
     # serve MEDIA_ROOT instead (README, "Deploying").
     re_path(r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT}),

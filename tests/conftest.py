@@ -1,14 +1,17 @@
 """Shared fixtures: plain builders for sections and articles, an editor and their client."""
 
 import itertools
+import math
+import time
 from datetime import timedelta
 from urllib.parse import quote
 
 import pytest
 from django.contrib.auth.models import Permission
+from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 
-from articles import views
+from articles import view_counts, views
 from articles.models import Article, Section
 
 _numbers = itertools.count(1)
@@ -19,6 +22,42 @@ def media_root(settings, tmp_path):
     """Uploads go to a folder of the test's own, which pytest cleans up."""
     settings.MEDIA_ROOT = tmp_path / "media"
     return settings.MEDIA_ROOT
+
+
+@pytest.fixture(autouse=True)
+def content_types_after_flush(request):
+    """
+    A test in a real transaction ends by emptying every table, and content types
+    come back with new ids: forget the cached ones, or the next test's revisions
+    point at ids that are gone.
+    """
+    yield
+    marker = request.node.get_closest_marker("django_db")
+    if (marker and marker.kwargs.get("transaction")) or "live_server" in request.fixturenames:
+        ContentType.objects.clear_cache()
+
+
+@pytest.fixture(autouse=True)
+def view_tally(monkeypatch):
+    """
+    Each test counts views into a buffer of its own, flushed only when the test
+    says so (no process-wide buffer flushing at exit into a test database).
+    """
+    tally = view_counts.MemoryTally()
+    monkeypatch.setattr(view_counts, "current", lambda: tally)
+    monkeypatch.setattr(view_counts, "_next_flush", math.inf)
+    return tally
+
+
+@pytest.fixture
+def add_views(db):
+    """Record ``views`` of an article ``hours_ago``, as a flush of reader beacons would."""
+
+    def add(article, views, hours_ago=0):
+        hour = view_counts.hour_of(time.time()) - hours_ago * 3600
+        view_counts.store({(article.pk, hour): views})
+
+    return add
 
 
 @pytest.fixture

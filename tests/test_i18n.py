@@ -73,7 +73,7 @@ def interface_text(response):
 
 
 @pytest.fixture
-def site(make_section, make_article, monkeypatch):
+def site(make_section, make_article, add_views, monkeypatch):
     """A small portal with every piece of chrome a page can show, page 2 included."""
     monkeypatch.setattr(views.ArticleListMixin, "paginate_by", 1)
     parent = make_section(name="财经频道", slug="finance")
@@ -88,7 +88,8 @@ def site(make_section, make_article, monkeypatch):
         source="新闻门户",
         source_url="https://example.com/source",
     )
-    Article.objects.update(view_count=3)  # both on the hot list
+    for article in Article.objects.all():
+        add_views(article, 3)  # both on the hot lists
     return {
         "home": "/",
         "section": "/finance/?page=2",

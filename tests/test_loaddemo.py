@@ -10,7 +10,7 @@ from django.core.management import call_command
 from django.utils import timezone
 from PIL import Image
 
-from articles import workflow
+from articles import listings, workflow
 from articles.demo import EDITOR_PASSWORD, content
 from articles.models import RESERVED_SLUGS, Article, Section, Tag, TaggedArticle
 from newsportal.conversion import HANS, HANT, detect_script
@@ -217,6 +217,13 @@ def test_front_page_has_fresh_and_featured_articles(loaded):
     assert published.filter(published_at__gte=day_ago).count() >= 5
     assert published.filter(is_featured=True).count() == 6
     assert published.filter(view_count__gt=0).count() == published.count()
+
+
+def test_demo_reads_fill_both_hot_lists_differently(loaded):
+    hot = listings.hot_lists(limit=10)
+    assert len(hot["day"]) == len(hot["week"]) == 10
+    assert hot["day"] != hot["week"]
+    assert all(a.recent_views <= a.view_count for a in hot["week"])
 
 
 # The data itself, checked without a database.

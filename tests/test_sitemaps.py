@@ -199,7 +199,8 @@ def test_robots_txt_names_the_sitemap_and_keeps_crawlers_out_of_the_admin(client
     lines = response.content.decode().splitlines()
     assert "User-agent: *" in lines
     assert "Disallow: /admin/" in lines
-    assert [line for line in lines if line.startswith("Disallow:")] == ["Disallow: /admin/"]
+    disallowed = [line for line in lines if line.startswith("Disallow:")]
+    assert disallowed == ["Disallow: /admin/", "Disallow: /views/"]
     assert f"Sitemap: {BASE}/sitemap.xml" in lines
 
 

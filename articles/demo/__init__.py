@@ -13,6 +13,7 @@ missing from disk). Demo covers go through the upload pipeline: re-encoded,
 with alt text and renditions.
 """
 
+import math
 import random
 from collections import Counter
 from dataclasses import dataclass, field
@@ -26,7 +27,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from articles import images
-from articles.models import Article, Section, Tag, TaggedArticle
+from articles.models import Article, HourlyViews, Section, Tag, TaggedArticle
 from articles.renditions import (
     render_renditions,
     rendition_names,
@@ -108,7 +109,7 @@ def _load_tags(report):
 def _load_articles(sections, tags, now, report):
     titles = [entry["title"] for entry in content.ARTICLES]
     existing = {a.title: a for a in Article.objects.filter(title__in=titles)}
-    links = []
+    links, hours = [], []
     for entry in content.ARTICLES:
         article = existing.get(entry["title"])
         if article is not None:
@@ -120,8 +121,10 @@ def _load_articles(sections, tags, now, report):
             _count(report, "covers", _attach_cover(article, entry))
         article.save()
         links += [TaggedArticle(content_object=article, tag=tags[n]) for n in entry["tags"]]
+        hours += _hourly_views(article, entry, now)
         report.created["articles"] += 1
     TaggedArticle.objects.bulk_create(links)
+    HourlyViews.objects.bulk_create(hours)
     report.created["tag links"] += len(links)
 
 
@@ -161,6 +164,27 @@ def _views(entry, status):
     rng = random.Random(entry["key"])
     reads = rng.randint(300, 2400) * (1 + min(hours, 72) / 24)
     return int(reads * (2.5 if entry.get("featured") else 1))
+
+
+def _hourly_views(article, entry, now):
+    """
+    Part of the demo read count spread over the article's first hours (at most
+    a week), fading as it ages, so the day's and the week's hot lists differ.
+    """
+    if not article.view_count:
+        return []
+    rng = random.Random(f"{entry['key']}:hours")
+    start = now.replace(minute=0, second=0, microsecond=0)
+    ages = range(int(min(entry["hours"], 24 * 7 - 1)) + 1)
+    weights = [math.exp(-age / 36) * rng.uniform(0.5, 1.5) for age in ages]
+    scale = 0.6 * article.view_count / sum(weights)
+    return [
+        HourlyViews(
+            article=article, hour=start - timedelta(hours=age), views=round(weight * scale)
+        )
+        for age, weight in zip(ages, weights, strict=True)
+        if round(weight * scale)
+    ]
 
 
 def _cover_name(entry):

@@ -7,6 +7,8 @@
  *   needs JS, starts hidden); this deferred script hides a dismissed bar before
  *   the page is interactive.
  * - Section nav: on phones it scrolls sideways; bring the current section into view.
+ * - View beacon: an article page reports one view to its data-view-beacon URL
+ *   (articles/view_counts.py), after a prerendered page is actually shown.
  */
 (function () {
   "use strict";
@@ -70,6 +72,22 @@
     list.scrollLeft = Math.max(0, left);
   }
 
+  function reportView() {
+    var article = document.querySelector("[data-view-beacon]");
+    if (!article || !navigator.sendBeacon) {
+      return;
+    }
+    var send = function () {
+      navigator.sendBeacon(article.getAttribute("data-view-beacon"));
+    };
+    if (document.prerendering) {
+      document.addEventListener("prerenderingchange", send, { once: true });
+    } else {
+      send();
+    }
+  }
+
   setUpNotices(storage());
   revealCurrentSection();
+  reportView();
 })();
