@@ -47,10 +47,11 @@ messages: venv  ## refresh the interface catalogues after changing UI strings (n
 	$(MANAGE) makemessages -l zh_Hans -l zh_Hant -l zh_TW -l zh_HK --ignore=.venv
 	$(MANAGE) compilemessages --ignore=.venv
 
-bench: venv  ## conversion, image uploads, search with 20 000 articles (minutes, not for CI)
+bench: venv  ## conversion, image uploads, search with 20 000 articles, view counting (minutes, not for CI)
 	$(PY) -m bench conversion
 	$(PY) -m bench images
 	$(PY) -m bench search
+	$(PY) -m bench views
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

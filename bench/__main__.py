@@ -1,5 +1,5 @@
 """
-``python -m bench [--quick] [conversion|images|search]``: build a throwaway demo site,
+``python -m bench [--quick] [conversion|images|search|views]``: build a throwaway demo site,
 measure, print a table and write ``bench/results/<suite>.json``.
 """
 
@@ -13,7 +13,10 @@ def main(argv=None):
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
     parser.add_argument("--quick", action="store_true", help="a short run, to try the benchmark")
     parser.add_argument(
-        "suite", nargs="?", choices=["conversion", "images", "search"], default="conversion"
+        "suite",
+        nargs="?",
+        choices=["conversion", "images", "search", "views"],
+        default="conversion",
     )
     args = parser.parse_args(argv)
     if args.suite == "search":  # its own throwaway databases, one process per backend
@@ -24,13 +27,13 @@ def main(argv=None):
     started = time.perf_counter()
     with throwaway_site():
         # Imported once Django is set up: they read models and settings.
-        from . import conversion, images, report
+        from . import conversion, images, report, views
 
-        suite = {"conversion": conversion, "images": images}[args.suite]
+        suite = {"conversion": conversion, "images": images, "views": views}[args.suite]
         results = suite.run(quick=args.quick)
         path = report.write_json(args.suite, results, time.perf_counter() - started, args.quick)
-    if args.suite == "images":
-        images.print_table(results)
+    if args.suite in ("images", "views"):
+        suite.print_table(results)
     else:
         report.print_tables(results)
     print(f"\nwritten to {path} in {time.perf_counter() - started:.0f} s")
