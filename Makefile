@@ -10,7 +10,7 @@ PORT ?= 8000
 # Local development runs with DEBUG on unless the caller says otherwise.
 export DJANGO_DEBUG ?= 1
 
-.PHONY: run test venv lint format migrate demo messages bench clean
+.PHONY: run serve test venv lint format migrate demo messages bench clean
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -30,6 +30,19 @@ demo: migrate
 
 run: demo  ## install, migrate, load demo content, serve at http://$(HOST):$(PORT)/
 	$(MANAGE) runserver $(HOST):$(PORT)
+
+# Production settings on this machine: DEBUG off, plain HTTP on 127.0.0.1, a secret
+# key kept in .secret-key unless DJANGO_SECRET_KEY is set.
+SERVE_ENV = DJANGO_DEBUG=0 DJANGO_HTTPS=$${DJANGO_HTTPS:-0} \
+	DJANGO_ALLOWED_HOSTS=$${DJANGO_ALLOWED_HOSTS:-127.0.0.1,localhost} \
+	DJANGO_SECRET_KEY=$${DJANGO_SECRET_KEY:-$$(cat .secret-key)}
+
+.secret-key:
+	$(PY) -c 'import secrets; print(secrets.token_urlsafe(50))' > $@
+
+serve: demo .secret-key  ## gunicorn (gunicorn.conf.py), DEBUG off, hashed static files, at http://$(HOST):$(PORT)/
+	$(SERVE_ENV) $(MANAGE) collectstatic --noinput -v 0
+	$(SERVE_ENV) GUNICORN_BIND=$(HOST):$(PORT) $(BIN)/gunicorn newsportal.wsgi
 
 test: venv  ## the whole suite (DATABASE_URL picks SQLite or PostgreSQL)
 	$(MANAGE) makemigrations --check --dry-run

@@ -42,6 +42,23 @@ if not SECRET_KEY:
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 
+# HTTPS, on by default in production (``check --deploy`` is clean). Behind a
+# proxy that terminates TLS, DJANGO_BEHIND_TLS_PROXY=1 trusts its
+# X-Forwarded-Proto; DJANGO_HTTPS=0 is for serving plain HTTP on 127.0.0.1
+# (``make serve``, benchmarks) and nowhere else.
+HTTPS = env_bool("DJANGO_HTTPS", not DEBUG)
+if env_bool("DJANGO_BEHIND_TLS_PROXY"):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_SSL_REDIRECT = env_bool("DJANGO_SSL_REDIRECT", HTTPS)
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = LANGUAGE_COOKIE_SECURE = HTTPS
+SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_HSTS_SECONDS", 365 * 24 * 3600 if HTTPS else 0))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = env_bool("DJANGO_HSTS_PRELOAD", True)
+SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+SESSION_COOKIE_HTTPONLY = True
+X_FRAME_OPTIONS = "DENY"
+
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
@@ -64,8 +81,10 @@ INSTALLED_APPS = [
 # - VariantMiddleware (a LocaleMiddleware) needs the session/cookies and must run
 #   before CommonMiddleware so unprefixed URLs are redirected to a variant first.
 # - ConversionMiddleware is last, so on the way out it is the first to see the
-#   rendered page, and everything above it (headers, a future page cache)
-#   works on the converted bytes.
+#   rendered page, and everything above it works on the converted bytes.
+# - PageCacheMiddleware sits just above it: it stores converted pages, and a hit
+#   skips the view and the conversion while the headers and the variant cookie
+#   above it are still added.
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -76,6 +95,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "newsportal.page_cache.PageCacheMiddleware",
     "newsportal.middleware.ConversionMiddleware",
 ]
 
@@ -118,10 +138,20 @@ if REDIS_URL:
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": REDIS_KEY_PREFIX,
+            # Short timeouts: with Redis gone, pages are rendered uncached, not held up.
+            "OPTIONS": {"socket_connect_timeout": 0.25, "socket_timeout": 0.5},
         }
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# The page cache (newsportal/page_cache.py): anonymous readers' public pages, kept
+# this long on the server (purged exactly on every change); browsers and CDNs may
+# keep them NEWSPORTAL_CDN_MAX_AGE seconds and serve them stale while refetching.
+NEWSPORTAL_PAGE_CACHE = env_bool("NEWSPORTAL_PAGE_CACHE", True)
+NEWSPORTAL_PAGE_CACHE_SECONDS = int(os.environ.get("NEWSPORTAL_PAGE_CACHE_SECONDS", "300"))
+NEWSPORTAL_CDN_MAX_AGE = int(os.environ.get("NEWSPORTAL_CDN_MAX_AGE", "60"))
+NEWSPORTAL_CDN_STALE_SECONDS = int(os.environ.get("NEWSPORTAL_CDN_STALE_SECONDS", "300"))
 
 # Sessions live in the database so two app servers agree on who is logged in.
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
@@ -152,7 +182,8 @@ USE_TZ = True
 LOCALE_PATHS = [BASE_DIR / "locale"]
 
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+# Where collectstatic puts the hashed, compressed files WhiteNoise serves.
+STATIC_ROOT = Path(os.environ.get("DJANGO_STATIC_ROOT", BASE_DIR / "staticfiles"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))

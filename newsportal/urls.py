@@ -8,10 +8,12 @@ from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path, re_path
-from django.views.static import serve
 
 from articles.sitemaps import robots_txt, sitemaps
 from articles.views import count_view
+
+from .health import healthz
+from .media import serve_media
 
 admin.site.site_header = settings.ADMIN_SITE_HEADER
 admin.site.site_title = settings.ADMIN_SITE_HEADER
@@ -39,7 +41,8 @@ urlpatterns = [
     path("views/<int:pk>/", count_view, name="count-view"),
     # Uploaded images. In production a web server or object storage should
     # serve MEDIA_ROOT instead (README, "Deploying").
-    re_path(r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT}),
+    re_path(r"^media/(?P<path>.*)$", serve_media),
+    path("healthz", healthz, name="healthz"),
 ]
 
 urlpatterns += i18n_patterns(

@@ -9,6 +9,7 @@ from urllib.parse import quote
 import pytest
 from django.contrib.auth.models import Permission
 from django.contrib.contenttypes.models import ContentType
+from django.core.cache import cache
 from django.utils import timezone
 
 from articles import view_counts, views
@@ -35,6 +36,16 @@ def content_types_after_flush(request):
     marker = request.node.get_closest_marker("django_db")
     if (marker and marker.kwargs.get("transaction")) or "live_server" in request.fixturenames:
         ContentType.objects.clear_cache()
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """
+    Every test starts with an empty page cache: the database is rolled back
+    between tests, and page-cache generations with it, so entries kept from an
+    earlier test could otherwise match again.
+    """
+    cache.clear()
 
 
 @pytest.fixture(autouse=True)

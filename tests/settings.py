@@ -10,6 +10,8 @@ import tempfile
 
 os.environ.setdefault("DJANGO_SECRET_KEY", "tests-only-not-a-secret")
 os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "testserver,127.0.0.1,localhost")
+# The test client speaks plain HTTP; production's HTTPS settings are tested on their own.
+os.environ.setdefault("DJANGO_HTTPS", "0")
 # Each test gets its own MEDIA_ROOT (tests/conftest.py); this is only the fallback.
 os.environ.setdefault("MEDIA_ROOT", os.path.join(tempfile.gettempdir(), "newsportal-test-media"))
 

@@ -216,11 +216,12 @@ def test_feed_queries_do_not_grow_with_articles(
     client, make_article, django_assert_max_num_queries, url
 ):
     make_article(tags=["科技", "新闻"])
-    with django_assert_max_num_queries(5):
+    # Two of them are the page cache's, on a miss: its generations and the next scheduled article.
+    with django_assert_max_num_queries(7):
         client.get(url)
     for number in range(LIMIT + 5):
         make_article(tags=["科技", f"标签{number}"], author="作者")
-    with django_assert_max_num_queries(5):
+    with django_assert_max_num_queries(7):
         response = client.get(url)
     root = ET.fromstring(response.content)
     assert len(root.findall("channel/item") or root.findall(f"{ATOM}entry")) == LIMIT

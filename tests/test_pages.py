@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -188,6 +189,7 @@ def _fill(make_article, make_section, count, offset=0):
 
 
 def _queries(client, url):
+    cache.clear()  # what rendering the page costs, not serving it from the page cache
     with CaptureQueriesContext(connection) as queries:
         response = client.get(url)
     assert response.status_code == 200, url
@@ -203,9 +205,11 @@ def _page_urls(section, article):
     }
 
 
-# The most queries each page may make, whatever the number of articles (one of
-# them is the glossary version the converter checks on every page).
-QUERY_BUDGET = {"home": 8, "section": 6, "article": 9, "tag": 7}
+# The most queries each page may make when it is rendered, whatever the number of
+# articles. One is the glossary version the converter checks; with the page cache
+# in local memory, one is the cache's generations and, on lists, one the next
+# scheduled article (both live in Redis when REDIS_URL is set).
+QUERY_BUDGET = {"home": 10, "section": 8, "article": 10, "tag": 9}
 
 
 def test_query_counts_do_not_grow_with_the_number_of_articles(

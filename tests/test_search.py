@@ -436,6 +436,7 @@ def test_query_count_does_not_grow_with_the_number_of_results(client, make_artic
             assert client.get(URL, {"q": "熊猫"}).status_code == 200
         return len(captured)
 
+    client.get(URL, {"q": "预热"})  # the glossary is loaded once per process, as on a running site
     few = queries(2)
     assert queries(30) == few
-    assert few <= 6
+    assert few <= 8  # two are the page cache's (generations, next scheduled article)

@@ -66,3 +66,40 @@ def test_redis_url_selects_the_redis_cache():
     script = "from django.conf import settings;print(settings.CACHES['default']['BACKEND'])"
     result = _run(env, "shell", "-c", script)
     assert result.stdout.strip().endswith("RedisCache"), result.stderr
+
+
+PRODUCTION = {
+    "DJANGO_DEBUG": "0",
+    "DJANGO_SECRET_KEY": "k3Jx9-production-like-secret-key-with-enough-entropy-0123456789",
+    "DJANGO_ALLOWED_HOSTS": "news.example",
+}
+
+
+def test_check_deploy_is_clean_in_production():
+    result = _run(PRODUCTION, "check", "--deploy", "--fail-level", "WARNING")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_behind_a_tls_proxy_the_forwarded_scheme_is_trusted_and_check_deploy_stays_clean():
+    env = {**PRODUCTION, "DJANGO_BEHIND_TLS_PROXY": "1"}
+    result = _run(env, "check", "--deploy", "--fail-level", "WARNING")
+    assert result.returncode == 0, result.stdout + result.stderr
+    script = "from django.conf import settings;print(settings.SECURE_PROXY_SSL_HEADER)"
+    assert "('HTTP_X_FORWARDED_PROTO', 'https')" in _run(env, "shell", "-c", script).stdout
+
+
+def test_plain_http_for_local_serving_is_an_explicit_choice():
+    script = (
+        "from django.conf import settings;"
+        "print(settings.SECURE_SSL_REDIRECT, settings.SESSION_COOKIE_SECURE,"
+        " settings.SECURE_HSTS_SECONDS)"
+    )
+    printed = _run(PRODUCTION, "shell", "-c", script).stdout.splitlines()[-1]
+    assert printed.split() == ["True", "True", "31536000"]
+    local = {**PRODUCTION, "DJANGO_HTTPS": "0"}
+    assert _run(local, "shell", "-c", script).stdout.splitlines()[-1].split() == [
+        "False",
+        "False",
+        "0",
+    ]

@@ -1,0 +1,39 @@
+"""Serving: the health check load balancers ask, and media with long cache headers."""
+
+import pytest
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+
+pytestmark = pytest.mark.django_db
+
+
+def test_healthz_answers_200_when_database_and_cache_answer(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json() == {"database": "ok", "cache": "ok"}
+    assert "no-cache" in response["Cache-Control"]
+    assert "X-Page-Cache" not in response
+
+
+def test_healthz_answers_503_naming_the_cache_when_redis_is_down(client, settings):
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:9/0",
+            "OPTIONS": {"socket_connect_timeout": 0.25, "socket_timeout": 0.25},
+        }
+    }
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.json() == {"database": "ok", "cache": "unavailable"}
+
+
+def test_media_files_are_cached_for_a_year(client):
+    name = default_storage.save(
+        "images/2026/11/0123456789abcdef.jpg", ContentFile(b"\xff\xd8jpeg")
+    )
+    response = client.get(f"/media/{name}")
+    assert response.status_code == 200
+    assert "max-age=31536000" in response["Cache-Control"]
+    assert "immutable" in response["Cache-Control"]
+    assert client.get("/media/images/missing.jpg").status_code == 404
