@@ -164,7 +164,9 @@ class PageCacheMiddleware:
             response["X-Page-Cache"] = "hit"
         else:
             response = self.get_response(request)
-            if key and self.storable(request, response):
+            if key is None:
+                return response  # the cache is down or the page is not storable by address
+            if self.storable(request, response):
                 entry = self.store(key, response, dependencies)
             response["X-Page-Cache"] = "miss"
         if entry is None or response.status_code != 200:
