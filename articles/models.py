@@ -17,7 +17,7 @@ from taggit.models import TagBase, TaggedItemBase
 
 from newsportal.conversion import HANS, HANT, detect_script
 
-from .text import clean_text, folded_tag_name, sanitize_html
+from .text import clean_tag_name, clean_text, folded_tag_name, sanitize_html
 
 # First path segments that are not sections: section slugs may not take them.
 RESERVED_SLUGS = {"tags", "search", "feed", "feeds", "sitemap", "static", "media", "admin"}
@@ -112,7 +112,7 @@ class Tag(TagBase):
         verbose_name_plural = _("标签")
 
     def save(self, *args, **kwargs):
-        self.name = clean_text(self.name)
+        self.name = clean_tag_name(self.name)
         self.script = detect_script(self.name)
         self.folded = folded_tag_name(self.name)
         super().save(*args, **kwargs)

@@ -110,6 +110,16 @@ def sanitize_html(value):
 _TAG_SEPARATORS = str.maketrans({"，": ",", "、": ",", "；": ",", ";": ","})
 
 
+def clean_tag_name(name):
+    """
+    A tag name as stored: no control characters and no invisible format
+    characters (zero-width spaces and joiners, bidi marks, soft hyphens), so
+    新\u200b闻 cannot become a second 新闻 that looks the same; spaces collapsed.
+    """
+    visible = "".join(ch for ch in clean_text(name or "") if unicodedata.category(ch) != "Cf")
+    return " ".join(visible.split())
+
+
 def folded_tag_name(name):
     """
     What makes two tag names the same tag: 关键词 and 關鍵詞, Ｃ919 and c919.
@@ -118,7 +128,7 @@ def folded_tag_name(name):
     """
     from newsportal.conversion import converter  # the converter loads OpenCC on first use
 
-    folded = unicodedata.normalize("NFKC", clean_text(name or "")).casefold()
+    folded = unicodedata.normalize("NFKC", clean_tag_name(name)).casefold()
     return " ".join(converter("t2s").convert(folded).split())
 
 

@@ -37,6 +37,8 @@ from django.db import connection, transaction
 from django.db.models import Case, F, Value, When
 from django.utils import timezone
 
+from newsportal.clients import client_address
+
 from .models import Article, HourlyViews
 
 logger = logging.getLogger(__name__)
@@ -87,21 +89,6 @@ def visitor(request):
     agent = request.headers.get("User-Agent", "")
     key = settings.SECRET_KEY.encode()
     return hmac.new(key, f"{client_address(request)}\n{agent}".encode(), "sha256").hexdigest()[:20]
-
-
-def client_address(request):
-    """
-    REMOTE_ADDR, or behind ``NEWSPORTAL_PROXY_HOPS`` trusted proxies the address
-    the outermost of them saw (X-Forwarded-For entries added by others are not trusted).
-    """
-    hops = settings.NEWSPORTAL_PROXY_HOPS
-    if hops:
-        forwarded = [
-            part.strip() for part in request.headers.get("X-Forwarded-For", "").split(",")
-        ]
-        if len(forwarded) >= hops and forwarded[-hops]:
-            return forwarded[-hops]
-    return request.META.get("REMOTE_ADDR", "")
 
 
 def hour_of(moment):

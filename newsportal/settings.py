@@ -8,6 +8,7 @@ random key would break sessions and CSRF across workers.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -72,6 +73,7 @@ INSTALLED_APPS = [
     "taggit",
     "reversion",
     "django_prose_editor",
+    "axes",
     "newsportal",
     "articles.apps.ArticlesConfig",
 ]
@@ -87,6 +89,7 @@ INSTALLED_APPS = [
 #   above it are still added.
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "newsportal.security.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "newsportal.middleware.VariantMiddleware",
@@ -97,7 +100,30 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "newsportal.page_cache.PageCacheMiddleware",
     "newsportal.middleware.ConversionMiddleware",
+    # Last, as django-axes asks: it turns a lockout into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
+
+# Admin login throttling (django-axes): failed logins are counted per client
+# address in the database (so every app server agrees), the address being the
+# one newsportal.clients trusts behind NEWSPORTAL_PROXY_HOPS proxies, never a
+# client-sent X-Forwarded-For.
+# Editors log in to the admin only; an unsafe ?next= falls back here, not to /accounts/profile/.
+LOGIN_URL = "admin:login"
+LOGIN_REDIRECT_URL = "admin:index"
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = int(os.environ.get("NEWSPORTAL_LOGIN_FAILURE_LIMIT", "10"))
+AXES_COOLOFF_TIME = timedelta(
+    minutes=int(os.environ.get("NEWSPORTAL_LOGIN_COOLOFF_MINUTES", "15"))
+)
+AXES_LOCKOUT_PARAMETERS = ["ip_address"]
+AXES_CLIENT_IP_CALLABLE = "newsportal.clients.client_address"
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "admin/lockout.html"
+AXES_VERBOSE = False
 
 ROOT_URLCONF = "newsportal.urls"
 WSGI_APPLICATION = "newsportal.wsgi.application"

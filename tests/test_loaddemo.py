@@ -166,7 +166,8 @@ def test_each_role_s_demo_account_can_log_in_to_the_admin(loaded, client, userna
     user = get_user_model().objects.get(username=username)
     assert user.is_staff
     assert not user.is_superuser
-    assert client.login(username=username, password=EDITOR_PASSWORD)
+    login = {"username": username, "password": EDITOR_PASSWORD}
+    assert client.post("/admin/login/?next=/admin/", login).status_code == 302
     assert client.get("/admin/").status_code == 200
     assert client.get("/admin/articles/article/").status_code == 200
 
