@@ -4,6 +4,8 @@ script on public pages, media that can never be HTML, CSRF on forms, and
 admin login throttling that counts the real client address.
 """
 
+import base64
+import hashlib
 import re
 
 import pytest
@@ -114,3 +116,16 @@ def test_behind_a_trusted_proxy_the_forwarded_address_is_counted(client, desk, s
     assert _login(client, EDITOR_PASSWORD, address=proxy, **spoofed).status_code == 429
     colleague = {"X-Forwarded-For": "198.51.100.67"}  # another reader behind the same proxy
     assert _login(client, EDITOR_PASSWORD, address=proxy, **colleague).status_code == 302
+
+
+def test_the_editor_s_import_map_is_allowed_by_its_hash_and_nothing_else(client, desk):
+    client.force_login(desk)
+    response = client.get("/admin/articles/article/add/")
+    page = response.content
+    maps = re.findall(rb'<script type="importmap"[^>]*>(.*?)</script>', page, re.S)
+    assert maps, "the body editor's import map"
+    expected = "'sha256-" + base64.b64encode(hashlib.sha256(maps[0]).digest()).decode() + "'"
+    policy = response["Content-Security-Policy"]
+    assert expected in policy
+    assert policy.count("'sha256-") == len(maps)
+    assert "'unsafe-inline'" not in policy.split("script-src", 1)[1].split(";", 1)[0]
