@@ -15,6 +15,8 @@ from articles.views import count_view
 from .health import healthz
 from .media import serve_media
 
+handler500 = "newsportal.errors.server_error"
+
 admin.site.site_header = settings.ADMIN_SITE_HEADER
 admin.site.site_title = settings.ADMIN_SITE_HEADER
 admin.site.index_title = "内容管理"

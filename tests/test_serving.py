@@ -37,3 +37,31 @@ def test_media_files_are_cached_for_a_year(client):
     assert "max-age=31536000" in response["Cache-Control"]
     assert "immutable" in response["Cache-Control"]
     assert client.get("/media/images/missing.jpg").status_code == 404
+
+
+def test_a_database_outage_is_a_503_page_not_a_500(client, settings, monkeypatch):
+    from django.db import OperationalError
+
+    from articles import views
+
+    def database_away(*args, **kwargs):
+        raise OperationalError("connection to server at 127.0.0.1 failed: Connection refused")
+
+    monkeypatch.setattr(views.HomeView, "get_context_data", database_away)
+    client.raise_request_exception = False
+    response = client.get("/zh-hans/")
+    assert response.status_code == 503
+    assert response["Retry-After"] == "30"
+    assert "no-cache" in response["Cache-Control"]
+    assert "服务暂时不可用" in response.content.decode()
+
+
+def test_other_errors_stay_500(client, monkeypatch):
+    from articles import views
+
+    def broken(*args, **kwargs):
+        raise ValueError("a bug")
+
+    monkeypatch.setattr(views.HomeView, "get_context_data", broken)
+    client.raise_request_exception = False
+    assert client.get("/zh-hans/").status_code == 500
