@@ -10,14 +10,10 @@ machine), and gunicorn serving the site with production settings.
   the old or the new version, and no row points at a missing file.
 """
 
-import glob
 import io
 import os
 import random
-import shutil
 import signal
-import subprocess
-import tempfile
 import threading
 import time
 import uuid
@@ -25,136 +21,12 @@ from contextlib import suppress
 from pathlib import Path
 
 import psycopg
-import pytest
-from django.db import connection
 from PIL import Image
 
-from ..live_site import Editor, Gunicorn, free_port, get, manage, production_env
+from ..live_site import Editor, get
+from .stack import MARKS, wait
 
-BIN = sorted(glob.glob("/usr/lib/postgresql/*/bin"))
-SETUP = """
-from django.contrib.auth import get_user_model
-from django.utils import timezone
-from articles.models import Article, Section
-section = Section.objects.create(name="要闻", slug="yaowen")
-for number in range(3):
-    Article.objects.create(section=section, title=f"故障演练新闻{number}", summary="导语。",
-                           body="<p>正文。</p>", status="published", published_at=timezone.now())
-get_user_model().objects.create_superuser("chief", password="fault-drill-pass-123")
-"""
-
-pytestmark = [
-    pytest.mark.skipif(
-        not BIN or shutil.which("redis-server") is None,
-        reason="needs Debian's PostgreSQL server binaries and redis-server",
-    ),
-    # The stack is its own; running it once per CI run (the PostgreSQL pass) is enough.
-    pytest.mark.skipif(
-        connection.vendor != "postgresql", reason="runs in the PostgreSQL pass of the suite"
-    ),
-]
-
-
-def _as_postgres(command):
-    """PostgreSQL refuses to run as root: run its tools as the postgres user when we are root."""
-    if os.geteuid() == 0:
-        return ["runuser", "-u", "postgres", "--", *command]
-    return command
-
-
-class PrivatePostgres:
-    def __init__(self):
-        # Directly under /tmp: pytest's own folders are private to root, and
-        # PostgreSQL runs as its own user.
-        self.folder = folder = Path(tempfile.mkdtemp(prefix="newsportal-faults-pg-"))
-        self.data = folder / "data"
-        self.port = free_port()
-        if os.geteuid() == 0:
-            shutil.chown(folder, "postgres", "postgres")
-        self._run("initdb", "-D", str(self.data), "-U", "postgres", "--auth=trust", "-E", "UTF8")
-        self.start()
-
-    def _run(self, tool, *args):
-        done = subprocess.run(
-            _as_postgres([f"{BIN[-1]}/{tool}", *args]), capture_output=True, text=True, timeout=60
-        )
-        assert done.returncode == 0, done.stderr
-
-    def start(self):
-        options = f"-p {self.port} -c listen_addresses=127.0.0.1 -k {self.folder}"
-        log = self.folder / "log"
-        self._run("pg_ctl", "-D", str(self.data), "-o", options, "-l", str(log), "-w", "start")
-
-    def stop(self):
-        self._run("pg_ctl", "-D", str(self.data), "-m", "fast", "-w", "stop")
-
-    def remove(self):
-        shutil.rmtree(self.folder, ignore_errors=True)
-
-    def url(self, database):
-        return f"postgres://postgres@127.0.0.1:{self.port}/{database}"
-
-
-class PrivateRedis:
-    def __init__(self):
-        self.port = free_port()
-        self.start()
-
-    def start(self):
-        self.process = subprocess.Popen(
-            [shutil.which("redis-server"), "--port", str(self.port), "--bind", "127.0.0.1",
-             "--save", "", "--appendonly", "no"],
-            stdout=subprocess.DEVNULL,
-        )  # fmt: skip
-        _wait(lambda: _answers(self.port), "Redis to start")
-
-    def stop(self):
-        self.process.terminate()
-        self.process.wait(timeout=10)
-
-
-def _answers(port):
-    import redis
-
-    try:
-        return redis.Redis(port=port, socket_connect_timeout=0.2).ping()
-    except redis.RedisError:
-        return False
-
-
-def _wait(condition, what, timeout=30):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return
-        time.sleep(0.2)
-    pytest.fail(f"timed out waiting for {what}")
-
-
-@pytest.fixture(scope="module")
-def stack(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("faults")
-    postgres = PrivatePostgres()
-    redis_server = PrivateRedis()
-    with psycopg.connect(postgres.url("postgres"), autocommit=True) as admin:
-        admin.execute("CREATE DATABASE newsportal")
-    env = production_env(
-        folder,
-        postgres.url("newsportal"),
-        f"redis://127.0.0.1:{redis_server.port}/0",
-        f"faults-{uuid.uuid4().hex[:8]}",
-    )
-    manage(env, "migrate", "--noinput", "-v", "0")
-    manage(env, "collectstatic", "--noinput", "-v", "0")
-    manage(env, "shell", "-c", SETUP)
-    server = Gunicorn(env)
-    try:
-        yield {"postgres": postgres, "redis": redis_server, "server": server, "env": env}
-    finally:
-        server.stop()
-        redis_server.stop()
-        postgres.stop()
-        postgres.remove()
+pytestmark = MARKS
 
 
 def _sql(stack, query):
@@ -178,7 +50,7 @@ def test_pages_keep_answering_while_redis_is_down_and_the_cache_comes_back(stack
                 assert "X-Page-Cache" not in headers
     finally:
         stack["redis"].start()
-    _wait(lambda: get(f"{base}/zh-hant/")[2].get("X-Page-Cache") == "hit", "the cache to return")
+    wait(lambda: get(f"{base}/zh-hant/")[2].get("X-Page-Cache") == "hit", "the cache to return")
 
 
 def test_a_postgresql_restart_is_a_short_503_and_the_app_recovers_by_itself(stack):
@@ -198,7 +70,7 @@ def test_a_postgresql_restart_is_a_short_503_and_the_app_recovers_by_itself(stac
         assert cached[0] == 200 and cached[2]["X-Page-Cache"] == "hit"  # readers still served
     finally:
         stack["postgres"].start()
-    _wait(lambda: get(f"{base}/zh-hans/search/?q=恢复")[0] == 200, "the app to recover")
+    wait(lambda: get(f"{base}/zh-hans/search/?q=恢复")[0] == 200, "the app to recover")
     assert get(f"{base}/healthz")[0] == 200
     assert server.workers() == workers  # recovered, not restarted
 
@@ -210,9 +82,7 @@ def _kill_workers(server):
 
 
 def _respawned(server):
-    _wait(
-        lambda: get(f"{server.base}/healthz")[0] == 200 and len(server.workers()) == 2, "workers"
-    )
+    wait(lambda: get(f"{server.base}/healthz")[0] == 200 and len(server.workers()) == 2, "workers")
 
 
 def test_a_worker_killed_mid_save_leaves_the_old_or_the_new_article(stack):
