@@ -9,7 +9,6 @@ query count stays fixed as the archive grows.
 from datetime import timedelta
 
 from django.db.models import (
-    BigIntegerField,
     Case,
     Count,
     ExpressionWrapper,
@@ -19,9 +18,7 @@ from django.db.models import (
     Sum,
     Value,
     When,
-    Window,
 )
-from django.db.models.functions import RowNumber
 from django.utils import timezone
 
 from .models import Article, Tag
@@ -35,6 +32,7 @@ NEW_ARTICLE_WEIGHT = 20
 RECENCY_WEIGHTS = ((timedelta(days=2), 1.0), (WEEK, 0.8), (timedelta(days=30), 0.6),
                    (timedelta(days=90), 0.4), (timedelta(days=365), 0.25))  # fmt: skip
 OLD_WEIGHT = 0.1
+RELATED_CANDIDATES = 50  # per shared tag
 
 
 def featured(limit):
@@ -48,35 +46,26 @@ def latest(limit, exclude=()):
 def section_blocks(tree, per_section):
     """
     The newest articles of each top-level section and its sub-sections, in one
-    query: rows are numbered within each top-level section and cut at ``per_section``.
+    query: for each top-level section, the ids of its newest ``per_section``
+    articles (a small indexed subquery each), then those articles.
     """
     roots = tree.roots
     if not roots:
         return []
-    root_of = Case(
-        *[
-            When(section_id__in=tree.descendant_ids(root.pk), then=Value(root.pk))
-            for root in roots
-        ],
-        output_field=BigIntegerField(),
-    )
-    rows = (
-        Article.objects.published()
-        .for_listing()
-        .annotate(
-            root=root_of,
-            rank=Window(
-                RowNumber(),
-                partition_by=[F("root")],
-                order_by=[F("published_at").desc(), F("id").desc()],
-            ),
+    public = Article.objects.published()
+    newest = Q()
+    root_of = {}
+    for root in roots:
+        ids = tree.descendant_ids(root.pk)
+        root_of.update({section_id: root.pk for section_id in ids})
+        newest |= Q(
+            pk__in=public.filter(section_id__in=ids)
+            .order_by("-published_at", "-id")
+            .values("pk")[:per_section]
         )
-        .filter(root__isnull=False, rank__lte=per_section)
-        .order_by("root", "rank")
-    )
     by_root = {}
-    for article in rows:
-        by_root.setdefault(article.root, []).append(article)
+    for article in public.for_listing().filter(newest).order_by("-published_at", "-id"):
+        by_root.setdefault(root_of[article.section_id], []).append(article)
     return [(root, by_root[root.pk]) for root in roots if root.pk in by_root]
 
 
@@ -90,16 +79,20 @@ def window_start(window, now=None):
 
 
 def hot(limit, window, section_ids=None):
-    """点击排行: the articles read most in the last ``window``, whenever they were published."""
+    """
+    点击排行: the articles read most in the last ``window`` (DAY or WEEK),
+    whenever they were published; the rolling totals are kept on the article.
+    """
+    field = "views_day" if window == DAY else "views_week"
     articles = (
         Article.objects.published()
         .for_listing()
-        .filter(hourly_views__hour__gte=window_start(window))
-        .annotate(recent_views=Sum("hourly_views__views"))
+        .filter(**{f"{field}__gt": 0})
+        .annotate(recent_views=F(field))
     )
     if section_ids is not None:
         articles = articles.filter(section_id__in=section_ids)
-    return articles.order_by("-recent_views", "-published_at", "-pk")[:limit]
+    return articles.order_by(f"-{field}", "-published_at", "-pk")[:limit]
 
 
 def hot_lists(limit, section_ids=None):
@@ -118,21 +111,18 @@ def keywords(limit):
     of tags or articles.
     """
     now = timezone.now()
-    day_start, week_start = window_start(DAY, now), window_start(WEEK, now)
     article = "tagged_articles__content_object"
-    views = f"{article}__hourly_views__views"
-    hour = f"{article}__hourly_views__hour"
     published = f"{article}__published_at"
     tags = (
         Tag.objects.filter(
             Q(**{f"{article}__in": Article.objects.published()})
-            & (Q(**{f"{published}__gte": now - WEEK}) | Q(**{f"{hour}__gte": week_start}))
+            & (Q(**{f"{published}__gte": now - WEEK}) | Q(**{f"{article}__views_week__gt": 0}))
         )
         .annotate(
-            views_day=Sum(views, filter=Q(**{f"{hour}__gte": day_start}), default=0),
-            views_week=Sum(views, filter=Q(**{f"{hour}__gte": week_start}), default=0),
-            new_day=Count(article, filter=Q(**{f"{published}__gte": now - DAY}), distinct=True),
-            new_week=Count(article, filter=Q(**{f"{published}__gte": now - WEEK}), distinct=True),
+            views_day=Sum(f"{article}__views_day"),
+            views_week=Sum(f"{article}__views_week"),
+            new_day=Count(article, filter=Q(**{f"{published}__gte": now - DAY})),
+            new_week=Count(article, filter=Q(**{f"{published}__gte": now - WEEK})),
         )
         .annotate(
             today=F("views_day") + F("new_day") * NEW_ARTICLE_WEIGHT,
@@ -153,6 +143,16 @@ def related(article, limit):
     tag_ids = [tag.pk for tag in article.tags.all()]
     if not tag_ids:
         return []
+    # Candidates: the newest articles of each shared tag. An older one could only
+    # win on many more shared tags, which its recency weight rarely allows.
+    candidates = Q()
+    for tag_id in tag_ids:
+        candidates |= Q(
+            pk__in=Article.objects.published()
+            .filter(tags=tag_id)
+            .order_by("-published_at", "-id")
+            .values("pk")[:RELATED_CANDIDATES]
+        )
     now = timezone.now()
     recency = Case(
         *[
@@ -166,6 +166,7 @@ def related(article, limit):
         Article.objects.published()
         .for_listing()
         .exclude(pk=article.pk)
+        .filter(candidates)
         .filter(tags__in=tag_ids)
         .annotate(shared=Count("tags"))
         .annotate(score=ExpressionWrapper(F("shared") * recency, output_field=FloatField()))

@@ -251,7 +251,45 @@ def store(counts):
                 view_count=F("view_count") + added
             )
         HourlyViews.objects.filter(hour__lt=now - RETENTION).delete()
+        refresh_windows(now)
     return sum(totals.values())
+
+
+def refresh_windows(now=None):
+    """
+    Recompute ``Article.views_day``/``views_week`` (the rolling last 24 hours and
+    7 days) from the hour buckets, writing only the rows whose numbers change:
+    two statements, once per flush, instead of summing buckets on every page.
+    """
+    from .listings import DAY, WEEK, window_start
+
+    now = now or timezone.now()
+    quote = connection.ops.quote_name
+    article, hours = quote(Article._meta.db_table), quote(HourlyViews._meta.db_table)
+    day, week = (
+        connection.ops.adapt_datetimefield_value(window_start(w, now)) for w in (DAY, WEEK)
+    )
+    totals = (
+        f"SELECT {quote('article_id')} AS id, "
+        f"SUM(CASE WHEN {quote('hour')} >= %s THEN {quote('views')} ELSE 0 END) AS day, "
+        f"SUM({quote('views')}) AS week FROM {hours} WHERE {quote('hour')} >= %s "
+        f"GROUP BY {quote('article_id')}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {article} SET {quote('views_day')} = 0, {quote('views_week')} = 0 "
+            f"WHERE ({quote('views_day')} > 0 OR {quote('views_week')} > 0) AND {quote('id')} "
+            f"NOT IN (SELECT {quote('article_id')} FROM {hours} WHERE {quote('hour')} >= %s)",
+            [week],
+        )
+        cursor.execute(
+            f"UPDATE {article} SET {quote('views_day')} = totals.day, "
+            f"{quote('views_week')} = totals.week FROM ({totals}) AS totals "
+            f"WHERE {article}.{quote('id')} = totals.id AND "
+            f"({article}.{quote('views_day')} <> totals.day "
+            f"OR {article}.{quote('views_week')} <> totals.week)",
+            [day, week],
+        )
 
 
 def _add_to_hours(rows):

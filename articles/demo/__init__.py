@@ -26,7 +26,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
-from articles import images
+from articles import images, view_counts
 from articles.models import Article, HourlyViews, Section, Tag, TaggedArticle
 from articles.renditions import (
     render_renditions,
@@ -125,6 +125,7 @@ def _load_articles(sections, tags, now, report):
         report.created["articles"] += 1
     TaggedArticle.objects.bulk_create(links)
     HourlyViews.objects.bulk_create(hours)
+    view_counts.refresh_windows(now)
     report.created["tag links"] += len(links)
 
 
