@@ -9,12 +9,9 @@ collects the test modules, which then skip and say why.
 
 import io
 import shutil
-from importlib import import_module
 from pathlib import Path
 
 import pytest
-from django.db import connection
-from django.db.migrations.loader import MigrationLoader
 from PIL import Image, ImageDraw
 
 from articles import demo
@@ -95,20 +92,12 @@ def staff(visitor):
 
 
 @pytest.fixture
-def newsroom(live_server):
+def newsroom(live_server, newsroom_roles):
     """
     The demo portal and its accounts (reporter 记者; editor 编辑, in charge of
     every top-level section; chief 主编), on the roles migration 0006 makes,
     made again here the way that migration makes them.
     """
-    roles = import_module("articles.migrations.0006_newsroom_groups")
-    state = MigrationLoader(connection).project_state(("articles", "0006_newsroom_groups"))
-
-    class SchemaEditor:  # all that create_groups asks of one
-        pass
-
-    SchemaEditor.connection = connection
-    roles.create_groups(state.apps, SchemaEditor())
     return demo.load()
 
 
