@@ -60,11 +60,12 @@ messages: venv  ## refresh the interface catalogues after changing UI strings (n
 	$(MANAGE) makemessages -l zh_Hans -l zh_Hant -l zh_TW -l zh_HK --ignore=.venv
 	$(MANAGE) compilemessages --ignore=.venv
 
-bench: venv  ## conversion, image uploads, search with 20 000 articles, view counting (minutes, not for CI)
+bench: venv  ## conversion, image uploads, search with 20 000 articles, view counting, HTTP vs Wagtail (minutes, not for CI; http needs Debian's wrk)
 	$(PY) -m bench conversion
 	$(PY) -m bench images
 	$(PY) -m bench search
 	$(PY) -m bench views
+	$(PY) -m bench http
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

@@ -1,5 +1,5 @@
 """
-``python -m bench [--quick] [conversion|images|search|views]``: build a throwaway demo site,
+``python -m bench [--quick] [conversion|http|images|search|views]``: build a throwaway demo site,
 measure, print a table and write ``bench/results/<suite>.json``.
 """
 
@@ -15,7 +15,7 @@ def main(argv=None):
     parser.add_argument(
         "suite",
         nargs="?",
-        choices=["conversion", "images", "search", "views"],
+        choices=["conversion", "http", "images", "search", "views"],
         default="conversion",
     )
     args = parser.parse_args(argv)
@@ -23,6 +23,10 @@ def main(argv=None):
         from . import search
 
         return search.main(quick=args.quick)
+    if args.suite == "http":  # its own databases and gunicorn servers, each a process
+        from . import http
+
+        return http.main(quick=args.quick)
 
     started = time.perf_counter()
     with throwaway_site():
