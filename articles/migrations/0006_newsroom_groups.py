@@ -33,11 +33,17 @@ EDITOR_PERMISSIONS = [
 
 def ensure_permissions(apps, schema_editor):
     for app_config in apps.get_app_configs():
+        # create_permissions skips apps without a models module, which is every
+        # app of a migration's state; put back what was there (called with the
+        # live registry, leaving None would make later post_migrate runs skip it).
+        previous = getattr(app_config, "models_module", None)
         app_config.models_module = True
-        create_permissions(
-            app_config, apps=apps, verbosity=0, using=schema_editor.connection.alias
-        )
-        app_config.models_module = None
+        try:
+            create_permissions(
+                app_config, apps=apps, verbosity=0, using=schema_editor.connection.alias
+            )
+        finally:
+            app_config.models_module = previous
 
 
 def create_groups(apps, schema_editor):
