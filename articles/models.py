@@ -408,11 +408,6 @@ class Transition(models.Model):
         return f"{self.article_id}: {self.from_status or '-'} → {self.to_status}"
 
 
-class HourlyViewsQuerySet(models.QuerySet):
-    def since(self, moment):
-        return self.filter(hour__gte=moment)
-
-
 class HourlyViews(models.Model):
     """
     Reader views of one article in one hour, added in batches by
@@ -426,8 +421,6 @@ class HourlyViews(models.Model):
     )
     hour = models.DateTimeField(_("小时"))
     views = models.PositiveIntegerField(_("阅读数"), default=0)
-
-    objects = HourlyViewsQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("每小时阅读数")

@@ -30,9 +30,13 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db.models import F
+from django.http import HttpResponse
 from django.urls import Resolver404, resolve
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date
+
+from .models import PageGeneration
 
 logger = logging.getLogger(__name__)
 
@@ -93,16 +97,10 @@ class DatabaseGenerations:
     """In the database, which every process shares, when the cache is per process."""
 
     def get(self, scopes):
-        from .models import PageGeneration
-
         found = dict(PageGeneration.objects.filter(scope__in=scopes).values_list("scope", "value"))
         return {scope: found.get(scope, 0) for scope in scopes}
 
     def bump(self, scopes):
-        from django.db.models import F
-
-        from .models import PageGeneration
-
         PageGeneration.objects.bulk_create(
             [PageGeneration(scope=scope, value=0) for scope in scopes], ignore_conflicts=True
         )
@@ -272,8 +270,6 @@ def next_due():
 
 
 def _rebuild(entry):
-    from django.http import HttpResponse
-
     response = HttpResponse(entry["content"])
     for name, value in entry["headers"].items():
         response[name] = value

@@ -23,9 +23,10 @@ from pytest_django.asserts import assertContains, assertNotContains
 from articles.models import Article, ConversionRule
 from newsportal import page_cache
 
+from .redis_server import REDIS_URL, forget, redis_or_skip
+
 pytestmark = pytest.mark.django_db
 
-REDIS_URL = "redis://127.0.0.1:6379/0"
 VARIANTS = ("zh-hans", "zh-hant", "zh-tw", "zh-hk")
 
 
@@ -33,10 +34,7 @@ VARIANTS = ("zh-hans", "zh-hant", "zh-tw", "zh-hk")
 def backend(request, settings):
     """The page cache in this process's memory, and in a real Redis under a prefix of its own."""
     if request.param == "redis":
-        try:
-            redis.Redis.from_url(REDIS_URL, socket_connect_timeout=0.5).ping()
-        except redis.RedisError:
-            pytest.skip(f"no Redis at {REDIS_URL} (CI starts one)")
+        redis_or_skip()
         prefix = f"newsportal-test-{uuid.uuid4().hex}"
         settings.CACHES = {
             "default": {
@@ -47,10 +45,7 @@ def backend(request, settings):
             }
         }
         yield request.param
-        server = redis.Redis.from_url(REDIS_URL)
-        keys = list(server.scan_iter(f"{prefix}:*"))
-        if keys:
-            server.delete(*keys)
+        forget(f"{prefix}:")
     else:
         yield request.param
 

@@ -15,9 +15,9 @@ import redis
 from django.db import connection
 
 from .live_site import Editor, Gunicorn, get, manage, production_env
+from .redis_server import REDIS_URL, forget
 
 SERVER = "postgres://postgres@127.0.0.1:5432"
-REDIS_URL = "redis://127.0.0.1:6379/0"
 VARIANTS = ("zh-hans", "zh-hant", "zh-tw", "zh-hk")
 
 pytestmark = pytest.mark.skipif(
@@ -53,10 +53,7 @@ def environment(tmp_path):
     try:
         yield env
     finally:
-        server = redis.Redis.from_url(REDIS_URL)
-        keys = list(server.scan_iter(f"{prefix}:*"))
-        if keys:
-            server.delete(*keys)
+        forget(f"{prefix}:")
         admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         admin.close()
 

@@ -13,7 +13,6 @@ import uuid
 from pathlib import Path
 
 import pytest
-import redis
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -23,20 +22,14 @@ from pytest_django.asserts import assertContains, assertNotContains
 from articles import view_counts
 from articles.models import Article, HourlyViews
 
+from .redis_server import REDIS_URL, forget, redis_or_skip
+
 pytestmark = pytest.mark.django_db
 
 BROWSER = (
     "Mozilla/5.0 (iPhone; CPU iPhone OS 18_0 like Mac OS X) AppleWebKit/605.1.15 Safari/604.1"
 )
-REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 ROOT = Path(__file__).resolve().parent.parent
-
-
-def _redis_or_skip():
-    try:
-        redis.Redis.from_url(REDIS_URL, socket_connect_timeout=0.5).ping()
-    except redis.RedisError:
-        pytest.skip(f"no Redis at {REDIS_URL} (CI starts one)")
 
 
 @pytest.fixture(params=["memory", "redis"])
@@ -45,17 +38,11 @@ def tally(request, monkeypatch):
     if request.param == "memory":
         tally = view_counts.MemoryTally()
     else:
-        _redis_or_skip()
+        redis_or_skip()
         tally = view_counts.RedisTally(REDIS_URL, f"newsportal-test-{uuid.uuid4().hex}:views:")
-        request.addfinalizer(lambda: _forget(tally))
+        request.addfinalizer(lambda: forget(tally.prefix))
     monkeypatch.setattr(view_counts, "current", lambda: tally)
     return tally
-
-
-def _forget(tally):
-    keys = list(tally.redis.scan_iter(f"{tally.prefix}*"))
-    if keys:
-        tally.redis.delete(*keys)
 
 
 def beacon(client, article_or_pk, agent=BROWSER, address="203.0.113.7", **headers):
@@ -152,7 +139,7 @@ def test_a_reader_counts_again_after_the_repeat_window(article, monkeypatch):
 
 
 def test_redis_forgets_a_reader_after_the_repeat_window(article, monkeypatch):
-    _redis_or_skip()
+    redis_or_skip()
     monkeypatch.setattr(view_counts, "REPEAT_WINDOW", 1)
     tally = view_counts.RedisTally(REDIS_URL, f"newsportal-test-{uuid.uuid4().hex}:views:")
     try:
@@ -161,7 +148,7 @@ def test_redis_forgets_a_reader_after_the_repeat_window(article, monkeypatch):
         time.sleep(1.2)
         assert tally.add(article.pk, "reader", time.time())
     finally:
-        _forget(tally)
+        forget(tally.prefix)
 
 
 def test_staff_checking_their_work_are_not_counted(editor_client, article, tally):
@@ -352,7 +339,7 @@ def test_buffered_views_are_written_when_the_process_stops(tmp_path):
 
 
 def test_views_in_redis_survive_a_killed_process(tmp_path):
-    _redis_or_skip()
+    redis_or_skip()
     prefix = f"newsportal-test-{uuid.uuid4().hex}"
     environ = {"REDIS_URL": REDIS_URL, "REDIS_KEY_PREFIX": prefix}
     try:
@@ -361,10 +348,7 @@ def test_views_in_redis_survive_a_killed_process(tmp_path):
         assert "已写入 2 次阅读" in _app_process(tmp_path, "flush", **environ)
         assert _app_process(tmp_path, "count", **environ).split() == ["3"]
     finally:
-        client = redis.Redis.from_url(REDIS_URL)
-        keys = list(client.scan_iter(f"{prefix}:*"))
-        if keys:
-            client.delete(*keys)
+        forget(f"{prefix}:")
 
 
 # --- A real browser ----------------------------------------------------------------------
