@@ -78,6 +78,24 @@ def interface_language(code):
     return "zh-hans" if VARIANTS[code].script == HANS else "zh-hant"
 
 
+def remember_variant(request, response, variant):
+    """Remember the variant of a prefixed page the reader opened, for their next unprefixed URL."""
+    if (
+        variant
+        and response.status_code < 400
+        and request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME) != variant
+    ):
+        response.set_cookie(
+            settings.LANGUAGE_COOKIE_NAME,
+            variant,
+            max_age=settings.LANGUAGE_COOKIE_AGE,
+            path=settings.LANGUAGE_COOKIE_PATH,
+            samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+            secure=settings.LANGUAGE_COOKIE_SECURE,
+            httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+        )
+
+
 class VariantMiddleware(LocaleMiddleware):
     """
     Django's LocaleMiddleware with our rules for picking a variant, and it
@@ -107,21 +125,7 @@ class VariantMiddleware(LocaleMiddleware):
             # that must be the reader's exact variant, not the admin's script.
             translation.activate(getattr(request, "preferred_variant", settings.LANGUAGE_CODE))
         response = super().process_response(request, response)
-        variant = getattr(request, "variant", None)
-        if (
-            variant
-            and response.status_code < 400
-            and request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME) != variant
-        ):
-            response.set_cookie(
-                settings.LANGUAGE_COOKIE_NAME,
-                variant,
-                max_age=settings.LANGUAGE_COOKIE_AGE,
-                path=settings.LANGUAGE_COOKIE_PATH,
-                samesite=settings.LANGUAGE_COOKIE_SAMESITE,
-                secure=settings.LANGUAGE_COOKIE_SECURE,
-                httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
-            )
+        remember_variant(request, response, getattr(request, "variant", None))
         return response
 
 

@@ -79,15 +79,16 @@ INSTALLED_APPS = [
 ]
 
 # Order matters:
-# - Security and WhiteNoise first: static files never touch sessions or conversion.
+# - PageCacheMiddleware first: a hit is answered before anything else runs, and
+#   a miss stores the page as the whole stack made it (converted, with security
+#   headers); it sets the variant cookie on hits itself.
+# - Security and WhiteNoise next: static files never touch sessions or conversion.
 # - VariantMiddleware (a LocaleMiddleware) needs the session/cookies and must run
 #   before CommonMiddleware so unprefixed URLs are redirected to a variant first.
 # - ConversionMiddleware is last, so on the way out it is the first to see the
 #   rendered page, and everything above it works on the converted bytes.
-# - PageCacheMiddleware sits just above it: it stores converted pages, and a hit
-#   skips the view and the conversion while the headers and the variant cookie
-#   above it are still added.
 MIDDLEWARE = [
+    "newsportal.page_cache.PageCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "newsportal.security.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -98,7 +99,6 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "newsportal.page_cache.PageCacheMiddleware",
     "newsportal.middleware.ConversionMiddleware",
     # Last, as django-axes asks: it turns a lockout into the lockout page.
     "axes.middleware.AxesMiddleware",
@@ -167,7 +167,7 @@ REDIS_KEY_PREFIX = os.environ.get("REDIS_KEY_PREFIX", "newsportal")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "newsportal.redis_cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": REDIS_KEY_PREFIX,
             # Short timeouts: with Redis gone, pages are rendered uncached, not held up.

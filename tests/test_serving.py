@@ -18,7 +18,7 @@ def test_healthz_answers_200_when_database_and_cache_answer(client):
 def test_healthz_answers_503_naming_the_cache_when_redis_is_down(client, settings):
     settings.CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "newsportal.redis_cache.RedisCache",
             "LOCATION": "redis://127.0.0.1:9/0",
             "OPTIONS": {"socket_connect_timeout": 0.25, "socket_timeout": 0.25},
         }
