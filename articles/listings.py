@@ -19,6 +19,7 @@ from django.db.models import (
     Value,
     When,
 )
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from .models import Article, Tag
@@ -33,6 +34,21 @@ RECENCY_WEIGHTS = ((timedelta(days=2), 1.0), (WEEK, 0.8), (timedelta(days=30), 0
                    (timedelta(days=90), 0.4), (timedelta(days=365), 0.25))  # fmt: skip
 OLD_WEIGHT = 0.1
 RELATED_CANDIDATES = 50  # per shared tag
+
+
+def any_of(querysets):
+    """
+    The ids of several sliced querysets (each "the newest n of …"), as one
+    subquery for ``pk__in``: ``UNION ALL`` of each as a derived table, which both
+    PostgreSQL and SQLite accept. ``pk__in=a | pk__in=b …`` would say the same,
+    but PostgreSQL answers it by walking the whole archive testing every row.
+    """
+    parts, params = [], []
+    for number, queryset in enumerate(querysets):
+        sql, part_params = queryset.values("pk").query.sql_with_params()
+        parts.append(f"SELECT * FROM ({sql}) AS part{number}")
+        params.extend(part_params)
+    return RawSQL(" UNION ALL ".join(parts), params) if parts else []
 
 
 def featured(limit):
@@ -53,18 +69,17 @@ def section_blocks(tree, per_section):
     if not roots:
         return []
     public = Article.objects.published()
-    newest = Q()
     root_of = {}
+    newest = []
     for root in roots:
         ids = tree.descendant_ids(root.pk)
         root_of.update({section_id: root.pk for section_id in ids})
-        newest |= Q(
-            pk__in=public.filter(section_id__in=ids)
-            .order_by("-published_at", "-id")
-            .values("pk")[:per_section]
+        newest.append(
+            public.filter(section_id__in=ids).order_by("-published_at", "-id")[:per_section]
         )
     by_root = {}
-    for article in public.for_listing().filter(newest).order_by("-published_at", "-id"):
+    found = public.for_listing().filter(pk__in=any_of(newest)).order_by("-published_at", "-id")
+    for article in found:
         by_root.setdefault(root_of[article.section_id], []).append(article)
     return [(root, by_root[root.pk]) for root in roots if root.pk in by_root]
 
@@ -114,8 +129,10 @@ def keywords(limit):
     article = "tagged_articles__content_object"
     published = f"{article}__published_at"
     tags = (
+        # The conditions name the joined article itself (not ``__in`` a subquery of
+        # public articles, which made PostgreSQL scan the whole archive).
         Tag.objects.filter(
-            Q(**{f"{article}__in": Article.objects.published()})
+            Q(**{f"{article}__status": Article.Status.PUBLISHED, f"{published}__lte": now})
             & (Q(**{f"{published}__gte": now - WEEK}) | Q(**{f"{article}__views_week__gt": 0}))
         )
         .annotate(
@@ -145,14 +162,12 @@ def related(article, limit):
         return []
     # Candidates: the newest articles of each shared tag. An older one could only
     # win on many more shared tags, which its recency weight rarely allows.
-    candidates = Q()
-    for tag_id in tag_ids:
-        candidates |= Q(
-            pk__in=Article.objects.published()
-            .filter(tags=tag_id)
-            .order_by("-published_at", "-id")
-            .values("pk")[:RELATED_CANDIDATES]
-        )
+    candidates = any_of(
+        Article.objects.published()
+        .filter(tags=tag_id)
+        .order_by("-published_at", "-id")[:RELATED_CANDIDATES]
+        for tag_id in tag_ids
+    )
     now = timezone.now()
     recency = Case(
         *[
@@ -166,7 +181,7 @@ def related(article, limit):
         Article.objects.published()
         .for_listing()
         .exclude(pk=article.pk)
-        .filter(candidates)
+        .filter(pk__in=candidates)
         .filter(tags__in=tag_ids)
         .annotate(shared=Count("tags"))
         .annotate(score=ExpressionWrapper(F("shared") * recency, output_field=FloatField()))

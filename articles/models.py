@@ -9,7 +9,6 @@ Traditional-written text to Traditional readers exactly as written.
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager, _TaggableManager
@@ -17,6 +16,7 @@ from taggit.models import TagBase, TaggedItemBase
 
 from newsportal.conversion import HANS, HANT, detect_script
 
+from .addresses import address
 from .text import clean_tag_name, clean_text, folded_tag_name, sanitize_html
 
 # First path segments that are not sections: section slugs may not take them.
@@ -82,7 +82,7 @@ class Section(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return reverse("articles:section", kwargs={"slug": self.slug})
+        return address("articles:section", slug=self.slug)
 
     def clean(self):
         if self.slug in RESERVED_SLUGS:
@@ -118,7 +118,7 @@ class Tag(TagBase):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return reverse("articles:tag", kwargs={"slug": self.slug})
+        return address("articles:tag", slug=self.slug)
 
     def clean(self):
         same = Tag.objects.filter(folded=folded_tag_name(self.name)).exclude(pk=self.pk).first()
@@ -326,7 +326,7 @@ class Article(models.Model):
             super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return reverse("articles:article", kwargs={"section": self.section.slug, "pk": self.pk})
+        return address("articles:article", section=self.section.slug, pk=self.pk)
 
     def clean(self):
         if self.cover and not self.cover_alt.strip():
