@@ -177,6 +177,7 @@ def table(results):
         f"{'bare Django view':17} {_cells(before)}  before the sites",
         f"{'':17} {_cells(after)}  after them ({drift:.2f}× the first: the machine's ceiling"
         f"{' held' if 0.9 <= drift <= 1.1 else ' MOVED: something else was using the machine'})",
+        *_same_bytes(rows),
         "",
         "worker memory (VmRSS of each gunicorn worker after the server's run):",
         *(
@@ -200,3 +201,15 @@ def table(results):
             f" (target {target['goal']}){where}"
         )
     return lines
+
+
+def _same_bytes(rows):
+    """The bare view answering with the cached home page's size: the ceiling for that size."""
+    same = rows.get(("bare", "after", "home bytes", ""))
+    if same is None:  # results from before this row was measured
+        return []
+    home = rows[("newsportal", "cached", "home", "zh-hans")]
+    return [
+        f"{'':17} {_cells(same)}  answering {same['page_bytes']:,} bytes, as the home page"
+        f" (cached home zh-hans: {home['rps'] / same['rps']:.2f}× this)",
+    ]
