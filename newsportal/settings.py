@@ -231,6 +231,10 @@ STORAGES = {
 }
 
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Bigger uploads are spooled to a file here (default: the system's temporary folder).
+# A worker killed mid-upload leaves its part behind: production may give them a folder
+# of their own that something empties (systemd-tmpfiles, a cron job).
+FILE_UPLOAD_TEMP_DIR = os.environ.get("DJANGO_FILE_UPLOAD_TEMP_DIR") or None
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
 # Uploaded images (articles/images.py): refused above these limits, before decoding.

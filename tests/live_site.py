@@ -29,6 +29,8 @@ def free_port():
 
 def production_env(tmp_path, database_url, redis_url, prefix):
     """Production settings served over plain HTTP on 127.0.0.1."""
+    # The fault drill kills workers mid-upload: their spooled parts stay in the test's folder.
+    (tmp_path / "uploads").mkdir(exist_ok=True)
     return {
         **{k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "GUNICORN_"))},
         "DJANGO_SETTINGS_MODULE": "newsportal.settings",
@@ -42,6 +44,7 @@ def production_env(tmp_path, database_url, redis_url, prefix):
         "REDIS_URL": redis_url,
         "REDIS_KEY_PREFIX": prefix,
         "MEDIA_ROOT": str(tmp_path / "media"),
+        "DJANGO_FILE_UPLOAD_TEMP_DIR": str(tmp_path / "uploads"),
         "GUNICORN_WORKERS": "2",
         "GUNICORN_ACCESS_LOG": "/dev/null",
         "GUNICORN_LOG_LEVEL": "critical",

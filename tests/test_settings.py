@@ -68,6 +68,17 @@ def test_redis_url_selects_the_redis_cache():
     assert result.stdout.strip().endswith("RedisCache"), result.stderr
 
 
+def test_uploads_are_spooled_where_the_operator_says(tmp_path):
+    """A worker killed mid-upload leaves its part there, not in the system's /tmp."""
+    script = "from django.conf import settings;print(settings.FILE_UPLOAD_TEMP_DIR)"
+    chosen = _run(
+        {"DJANGO_DEBUG": "1", "DJANGO_FILE_UPLOAD_TEMP_DIR": str(tmp_path)}, "shell", "-c", script
+    )
+    assert chosen.stdout.splitlines()[-1:] == [str(tmp_path)], chosen.stderr
+    default = _run({"DJANGO_DEBUG": "1"}, "shell", "-c", script)
+    assert default.stdout.splitlines()[-1:] == ["None"], default.stderr
+
+
 PRODUCTION = {
     "DJANGO_DEBUG": "0",
     "DJANGO_SECRET_KEY": "k3Jx9-production-like-secret-key-with-enough-entropy-0123456789",
