@@ -7,6 +7,8 @@ from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.contrib.sitemaps import views as sitemap_views
+from django.http import HttpResponsePermanentRedirect
+from django.templatetags.static import static
 from django.urls import include, path, re_path
 
 from articles.sitemaps import robots_txt, sitemaps
@@ -16,6 +18,12 @@ from .health import healthz
 from .media import serve_media
 
 handler500 = "newsportal.errors.server_error"
+
+
+def favicon(request):
+    """Browsers ask for /favicon.ico where a page names no icon (the admin): send them to ours."""
+    return HttpResponsePermanentRedirect(static("img/favicon.svg"))
+
 
 admin.site.site_header = settings.ADMIN_SITE_HEADER
 admin.site.site_title = settings.ADMIN_SITE_HEADER
@@ -45,6 +53,7 @@ urlpatterns = [
     # serve MEDIA_ROOT instead (README, "Deploying").
     re_path(r"^media/(?P<path>.*)$", serve_media),
     path("healthz", healthz, name="healthz"),
+    path("favicon.ico", favicon, name="favicon"),
 ]
 
 urlpatterns += i18n_patterns(

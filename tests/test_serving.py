@@ -1,4 +1,4 @@
-"""Serving: the health check load balancers ask, and media with long cache headers."""
+"""Serving: the health check load balancers ask, media with long cache headers, the icon."""
 
 import pytest
 from django.core.files.base import ContentFile
@@ -65,3 +65,12 @@ def test_other_errors_stay_500(client, monkeypatch):
     monkeypatch.setattr(views.HomeView, "get_context_data", broken)
     client.raise_request_exception = False
     assert client.get("/zh-hans/").status_code == 500
+
+
+def test_favicon_ico_leads_to_the_site_icon(client):
+    """The admin names no icon, so browsers ask for /favicon.ico: not a 404 in every log."""
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301
+    icon = client.get(response["Location"])
+    assert icon.status_code == 200
+    assert b"<svg" in b"".join(icon.streaming_content if icon.streaming else [icon.content])
